@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/**
+ * Everything the operator can set, as Worker vars/secrets (or environment variables
+ * on Node). Parsed once per isolate; the names from the seed project (APIKEY,
+ * CHAT_DELETE, MAX_CHAT_HISTORY_LENGTH, ADDRESS) keep their meaning.
+ */
+const list = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean));
+
+const bool = (fallback: boolean) =>
+  z
+    .union([z.string(), z.boolean()])
+    .optional()
+    .transform((v) => {
+      if (v === undefined || v === "") return fallback;
+      if (typeof v === "boolean") return v;
+      return !["0", "false", "no", "off"].includes(v.trim().toLowerCase());
+    });
+
+const int = (fallback: number) =>
+  z
+    .union([z.string(), z.number()])
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = typeof v === "number" ? v : Number(v.trim());
+      if (!Number.isFinite(n) || n < 0) {
+        ctx.addIssue({ code: "custom", message: `expected a non-negative number, got ${JSON.stringify(v)}` });
+        return z.NEVER;
+      }
+      return Math.floor(n);
+    });
+
+export const configSchema = z.object({
+  APIKEY: list,
+  ANTHROPIC_API_KEYS: list,
+  ANTHROPIC_BASE_URL: z.string().url().optional().default("https://api.anthropic.com"),
+  ANTHROPIC_VERSION: z.enum(["2023-06-01", "2026-10-21"]).optional().default("2023-06-01"),
+  /** `anthropic` (default) or `simulator`: the built-in Claude simulator, for the offline demo. */
+  UPSTREAM: z.enum(["anthropic", "simulator"]).optional().default("anthropic"),
+  DEFAULT_MAX_TOKENS: int(32000),
+  /** `reasoning_content` (default), `think_tags` (`<think>…</think>` inside content) or `hidden`. */
+  REASONING_OUTPUT: z.enum(["reasoning_content", "think_tags", "hidden"]).optional().default("reasoning_content"),
+  PASSTHROUGH_KEYS: bool(false),
+  CHAT_DELETE: bool(true),
+  MAX_CHAT_HISTORY_LENGTH: int(0),
+  UPLOAD_THRESHOLD_BYTES: int(1024 * 1024),
+  FILE_IDLE_SECONDS: int(3600),
+  AUTO_CACHE: bool(true),
+  UPSTREAM_TIMEOUT_MS: int(300_000),
+  STREAM_KEEPALIVE_MS: int(15_000),
+  MODELS_CACHE_SECONDS: int(3600),
+  MAX_UPSTREAM_ATTEMPTS: int(3),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** Parses env into a typed Config; throws an Error naming every bad variable. */
+export function parseConfig(env: Record<string, unknown>): Config {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(configSchema.shape)) if (typeof env[key] === "string" || typeof env[key] === "number" || typeof env[key] === "boolean") picked[key] = env[key];
+  const result = configSchema.safeParse(picked);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`claude2api: invalid configuration: ${problems}`);
+  }
+  return result.data;
+}

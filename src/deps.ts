@@ -1,0 +1,103 @@
+import type { Config } from "./config";
+import type { Upstream } from "./upstream";
+import type { ModelProfile } from "./models/profile";
+import type { AnthropicContentBlock } from "./anthropic/types";
+
+/**
+ * Everything a request handler needs from outside itself. The Worker builds it from
+ * env bindings once per isolate; Node builds it from process.env with in-process
+ * implementations of the Durable-Object-backed parts.
+ */
+export interface GatewayDeps {
+  config: Config;
+  /** Raw upstream transport (global fetch, or the simulator's handler). */
+  upstream: Upstream;
+  keyPool: KeyPool;
+  models: ModelCatalog;
+  thinking: ThinkingStore;
+  uploads: UploadTracker;
+  log: Logger;
+}
+
+/** Per-request hooks that only exist inside a request (ctx.waitUntil on Workers). */
+export interface RequestScope {
+  waitUntil(promise: Promise<unknown>): void;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+export interface ModelCatalog {
+  /** Every model the upstream offers (or the built-in list), newest first. */
+  list(): Promise<ModelProfile[]>;
+  /** The profile for an upstream id or alias; a fallback profile for unknown ids of known families. */
+  get(id: string): Promise<ModelProfile | undefined>;
+}
+
+/** The outcome of one upstream attempt, as the key pool needs to know it. */
+export type KeyOutcome =
+  | { kind: "ok" }
+  | { kind: "rate_limited"; retryAfterMs: number }
+  | { kind: "overloaded" }
+  | { kind: "server_error"; status: number }
+  | { kind: "network"; message: string }
+  | { kind: "auth"; status: number; message: string };
+
+export interface KeyPool {
+  /**
+   * Picks a healthy key locally (no I/O), spreading by in-flight load. `exclude` holds
+   * keys already tried for this request. When every key is cooling down, returns the
+   * time until the soonest recovers.
+   */
+  pick(exclude: ReadonlySet<string>): { key: string } | { waitMs: number } | { none: true };
+  /** Marks the start of an attempt (in-flight accounting). */
+  begin(key: string): void;
+  /** Records how an attempt ended; reporting to shared state goes through waitUntil. */
+  end(key: string, outcome: KeyOutcome, scope: Pick<RequestScope, "waitUntil">): void;
+  /** Operator view: no secret, keys by their last four characters. */
+  status(): Promise<KeyStatus[]>;
+}
+
+export interface KeyStatus {
+  key: string; // "…abcd"
+  state: "healthy" | "cooling" | "disabled";
+  cooldownUntil: string | null;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  requests: number;
+  failures: number;
+  inFlight: number;
+  lastError: string | null;
+}
+
+/**
+ * Signed thinking blocks the gateway returned, keyed by the tool call ids that
+ * clients do echo, so that a later turn can restore them.
+ */
+export interface ThinkingStore {
+  put(toolCallIds: string[], blocks: AnthropicContentBlock[], scope: Pick<RequestScope, "waitUntil">): void;
+  get(toolCallId: string): Promise<AnthropicContentBlock[] | undefined>;
+}
+
+export interface UploadRecord {
+  fileId: string;
+  sha256: string;
+  bytes: number;
+  uploadedAt: number;
+  lastUsedAt: number;
+  /** Upstream key that owns the file (files are per workspace). Stored as last four only in views. */
+  keyHint: string;
+}
+
+/** Files the gateway uploaded on its own (never client uploads through /v1/files). */
+export interface UploadTracker {
+  lookup(sha256: string, keyHint: string): Promise<UploadRecord | undefined>;
+  record(rec: UploadRecord): Promise<void>;
+  touch(fileIds: string[], scope: Pick<RequestScope, "waitUntil">): void;
+  pending(): Promise<UploadRecord[]>;
+}
+
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}

@@ -1,0 +1,34 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+// Recorded Anthropic responses live in ../shared (never copied into the project).
+// Tests run inside workerd, which has no host filesystem, so the config (which runs
+// in Node) reads them and hands them to the tests through vitest's provide/inject.
+const fixturesDir = fileURLToPath(new URL("../shared/fixtures/anthropic-recorded/", import.meta.url));
+const recordedFixtures: Record<string, string> = {};
+for (const name of readdirSync(fixturesDir)) {
+  if (name.endsWith(".json") || name.endsWith(".txt")) recordedFixtures[name] = readFileSync(fixturesDir + name, "utf8");
+}
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc" },
+      miniflare: {
+        bindings: { UPSTREAM: "simulator" },
+      },
+    }),
+  ],
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    provide: { recordedFixtures },
+  },
+});
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    recordedFixtures: Record<string, string>;
+  }
+}
