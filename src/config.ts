@@ -39,8 +39,12 @@ export const configSchema = z.object({
   ANTHROPIC_API_KEYS: list,
   ANTHROPIC_BASE_URL: z.string().url().optional().default("https://api.anthropic.com"),
   ANTHROPIC_VERSION: z.enum(["2023-06-01", "2026-10-21"]).optional().default("2023-06-01"),
-  /** `anthropic` (default) or `simulator`: the built-in Claude simulator, for the offline demo. */
-  UPSTREAM: z.enum(["anthropic", "simulator"]).optional().default("anthropic"),
+  /**
+   * `anthropic` (the default, and what a deployment gets), `simulator` (the built-in
+   * Claude simulator), or `auto` (simulator while no ANTHROPIC_API_KEYS are set: what
+   * `npm start` uses, so a fresh clone answers offline).
+   */
+  UPSTREAM: z.enum(["anthropic", "simulator", "auto"]).optional().default("anthropic"),
   DEFAULT_MAX_TOKENS: int(32000),
   /** `reasoning_content` (default), `think_tags` (`<think>…</think>` inside content) or `hidden`. */
   REASONING_OUTPUT: z.enum(["reasoning_content", "think_tags", "hidden"]).optional().default("reasoning_content"),
@@ -56,7 +60,7 @@ export const configSchema = z.object({
   MAX_UPSTREAM_ATTEMPTS: int(3),
 });
 
-export type Config = z.output<typeof configSchema>;
+export type Config = Omit<z.output<typeof configSchema>, "UPSTREAM"> & { UPSTREAM: "anthropic" | "simulator" };
 
 /** Parses env into a typed Config; throws an Error naming every bad variable. */
 export function parseConfig(env: Record<string, unknown>): Config {
@@ -67,5 +71,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`claude2api: invalid configuration: ${problems}`);
   }
-  return result.data;
+  const data = result.data;
+  const upstream = data.UPSTREAM === "auto" ? (data.ANTHROPIC_API_KEYS.length ? "anthropic" : "simulator") : data.UPSTREAM;
+  return { ...data, UPSTREAM: upstream };
 }

@@ -1,0 +1,27 @@
+import { GatewayError } from "../errors";
+import { redactSecrets } from "../log";
+
+/**
+ * Renders any error as OpenAI's `{error:{message,type,param,code}}` with
+ * `Content-Type: application/json` (never text/event-stream: Open WebUI and NextChat
+ * would take it for a stream). Unknown errors become a 500 that says so without
+ * leaking internals.
+ */
+export function errorResponse(err: unknown, extraHeaders: Record<string, string> = {}): Response {
+  const e =
+    err instanceof GatewayError
+      ? err
+      : new GatewayError(500, "The gateway hit an internal error while handling this request. It has been logged.", "api_error", null, "internal_error");
+  const body = {
+    error: {
+      message: redactSecrets(e.message),
+      type: e.type,
+      param: e.param,
+      code: e.code,
+    },
+  };
+  return new Response(JSON.stringify(body), {
+    status: e.status,
+    headers: { "content-type": "application/json", ...e.headers, ...extraHeaders },
+  });
+}
