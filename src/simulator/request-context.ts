@@ -1,0 +1,23 @@
+import type { Block } from "./tokens";
+
+export type ApiVersion = "2023-06-01" | "2026-10-21";
+
+/** What a route needs to know about the request besides its body. */
+export interface RequestContext {
+  apiKey: string;
+  version: ApiVersion;
+  betas: Set<string>;
+  signal: AbortSignal;
+}
+
+/** String content is shorthand for one text block. */
+export function blocksOf(message: Block | undefined): Block[] {
+  const content = message?.content;
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  return Array.isArray(content) ? content : [];
+}
+
+export function thinkingOn(body: Block): boolean {
+  const type = body.thinking?.type;
+  return type === "enabled" || type === "adaptive";
+}

@@ -1,0 +1,128 @@
+import { invalidRequest } from "./api-error";
+import { blocksOf, type RequestContext } from "./request-context";
+import type { Block } from "./tokens";
+
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+const MAX_IMAGE_BASE64 = 5 * 1024 * 1024;
+const MAX_CACHE_BREAKPOINTS = 4;
+export const FILES_BETA = "files-api-2025-04-14";
+
+export type FileOwnerLookup = (fileId: string) => { apiKey: string } | undefined;
+
+/** Content rules that need no secret: shapes, media, tool pairing, breakpoints, file references. */
+export function validateMessages(body: Block, ctx: RequestContext, files: FileOwnerLookup): void {
+  const messages: Block[] = body.messages;
+  messages.forEach((message, n) => {
+    if (message?.role !== "user" && message?.role !== "assistant") {
+      throw invalidRequest(`messages.${n}.role: Input should be 'user' or 'assistant'`);
+    }
+    const blocks = blocksOf(message);
+    const isFinalAssistant = n === messages.length - 1 && message.role === "assistant";
+    if (blocks.length === 0 && !isFinalAssistant) {
+      throw invalidRequest(`messages.${n}: all messages must have non-empty content except for the optional final assistant message`);
+    }
+    blocks.forEach((block, m) => validateBlock(block, `messages.${n}.content.${m}`, message.role, ctx, files));
+  });
+  validateToolPairing(messages);
+  const breakpoints = countCacheControl(body);
+  if (breakpoints > MAX_CACHE_BREAKPOINTS) {
+    throw invalidRequest(`A maximum of ${MAX_CACHE_BREAKPOINTS} blocks with cache_control may be provided. Found ${breakpoints}.`);
+  }
+}
+
+function validateBlock(block: Block, path: string, role: string, ctx: RequestContext, files: FileOwnerLookup): void {
+  switch (block?.type) {
+    case "text":
+      if (typeof block.text !== "string") throw invalidRequest(`${path}.text.text: Field required`);
+      if (block.text === "") throw invalidRequest("messages: text content blocks must be non-empty");
+      if (block.text.trim() === "") throw invalidRequest("messages: text content blocks must contain non-whitespace text");
+      if (ctx.version === "2026-10-21" && role === "user" && Array.isArray(block.citations) && block.citations.length > 0) {
+        throw invalidRequest(`${path}.text.citations: citations are not allowed in user messages`);
+      }
+      return;
+    case "image":
+      validateImage(block, `${path}.image`, ctx, files);
+      return;
+    case "document":
+      if (ctx.version === "2026-10-21" && role === "assistant") {
+        throw invalidRequest(`${path}: document blocks are not allowed in assistant messages`);
+      }
+      validateFileSource(block, `${path}.document`, ["base64", "content", "text", "url"], ctx, files);
+      return;
+    case "tool_result":
+      if (Array.isArray(block.content)) {
+        block.content.forEach((inner: Block, k: number) => validateBlock(inner, `${path}.tool_result.content.${k}`, role, ctx, files));
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+function validateImage(block: Block, path: string, ctx: RequestContext, files: FileOwnerLookup): void {
+  const source = block.source ?? {};
+  if (source.type === "base64") {
+    if (!IMAGE_TYPES.includes(source.media_type)) {
+      throw invalidRequest(`${path}.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`);
+    }
+    const size = typeof source.data === "string" ? source.data.length : 0;
+    if (size > MAX_IMAGE_BASE64) {
+      throw invalidRequest(`${path}.source.base64: image exceeds 5 MB maximum: ${size} bytes > ${MAX_IMAGE_BASE64} bytes`);
+    }
+    return;
+  }
+  validateFileSource(block, path, ["base64", "url"], ctx, files);
+}
+
+function validateFileSource(block: Block, path: string, plainTags: string[], ctx: RequestContext, files: FileOwnerLookup): void {
+  const source = block.source ?? {};
+  if (source.type !== "file") return;
+  // Under 2023-06-01 the file source exists only in the beta schema.
+  if (ctx.version === "2023-06-01" && !ctx.betas.has(FILES_BETA)) {
+    const expected = plainTags.map((t) => `'${t}'`).join(", ");
+    throw invalidRequest(`${path}.source: Input tag 'file' found using 'type' does not match any of the expected tags: ${expected}`);
+  }
+  const file = typeof source.file_id === "string" ? files(source.file_id) : undefined;
+  if (!file || file.apiKey !== ctx.apiKey) {
+    throw invalidRequest(`${path}.source.file_id: File not found: ${String(source.file_id)}`);
+  }
+}
+
+/** Every tool_use must be answered in the very next message, and every tool_result must answer one. */
+function validateToolPairing(messages: Block[]): void {
+  messages.forEach((message, n) => {
+    const blocks = blocksOf(message);
+    if (message.role === "assistant") {
+      const ids = blocks.filter((b) => b?.type === "tool_use").map((b) => String(b.id));
+      if (ids.length === 0) return;
+      const next = messages[n + 1];
+      const answered = new Set(next?.role === "user" ? blocksOf(next).filter((b) => b?.type === "tool_result").map((b) => b.tool_use_id) : []);
+      const missing = ids.filter((id) => !answered.has(id));
+      if (missing.length > 0) {
+        throw invalidRequest(`messages.${n}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(", ")}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`);
+      }
+      return;
+    }
+    const previous = messages[n - 1];
+    const asked = new Set(previous?.role === "assistant" ? blocksOf(previous).filter((b) => b?.type === "tool_use").map((b) => b.id) : []);
+    blocks.forEach((b, m) => {
+      if (b?.type === "tool_result" && !asked.has(b.tool_use_id)) {
+        throw invalidRequest(`messages.${n}.content.${m}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${b.tool_use_id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`);
+      }
+    });
+  });
+}
+
+function countCacheControl(body: Block): number {
+  const has = (b: Block) => (b && typeof b === "object" && b.cache_control ? 1 : 0);
+  let count = 0;
+  for (const tool of Array.isArray(body.tools) ? body.tools : []) count += has(tool);
+  for (const block of Array.isArray(body.system) ? body.system : []) count += has(block);
+  for (const message of body.messages as Block[]) {
+    for (const block of blocksOf(message)) {
+      count += has(block);
+      if (block?.type === "tool_result" && Array.isArray(block.content)) for (const inner of block.content) count += has(inner);
+    }
+  }
+  return count;
+}
