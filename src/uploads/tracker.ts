@@ -1,0 +1,88 @@
+import type { RequestScope } from "../deps";
+
+/**
+ * "gateway": uploaded by the gateway to offload a large attachment; swept when idle
+ * (CHAT_DELETE). "client": uploaded by a client through /v1/files; it belongs to the
+ * client and is never swept.
+ */
+export type UploadOwner = "gateway" | "client";
+
+export interface UploadRecord {
+  fileId: string;
+  /** SHA-256 of the content, hex: how a resent attachment is recognised. */
+  sha256: string;
+  /** keyHash() of the upstream key whose workspace holds the file. Never the key. */
+  keyHash: string;
+  owner: UploadOwner;
+  bytes: number;
+  filename: string;
+  mimeType: string;
+  /** OpenAI `purpose` of a client upload ("" for gateway uploads). */
+  purpose: string;
+  /** Epoch milliseconds. */
+  uploadedAt: number;
+  lastUsedAt: number;
+}
+
+/**
+ * Written before an upload starts, so that a request that dies mid-upload still leaves
+ * something to sweep: the upload's filename is unique to the intent, and the sweeper
+ * finds the file (if it landed) by listing the key's workspace.
+ */
+export interface UploadIntent {
+  intentId: string;
+  sha256: string;
+  keyHash: string;
+  bytes: number;
+  filename: string;
+  mimeType: string;
+  startedAt: number;
+}
+
+/**
+ * Where the gateway remembers what it uploaded: a Durable Object on Workers
+ * (UploadTrackerDO), in-process on Node (MemoryUploadTracker).
+ */
+export interface UploadTracker {
+  /** A reusable gateway-owned file with this content in this key's workspace; marks it used. */
+  lookup(sha256: string, keyHash: string): Promise<UploadRecord | undefined>;
+  /** Call before uploading: registers the intent the sweeper resolves if no `record` follows. */
+  begin(intent: UploadIntent): Promise<void>;
+  /** Call after uploading: stores the file (and clears the intent that announced it). */
+  record(rec: UploadRecord, intentId?: string): Promise<void>;
+  /** The upload certainly did not happen (the upstream refused it): forget the intent. */
+  cancel(intentId: string): Promise<void>;
+  /** Marks files as used (extends their idle time), off the critical path. */
+  touch(fileIds: string[], scope: Pick<RequestScope, "waitUntil">): void;
+  /** Any tracked file by id (gateway or client). */
+  get(fileId: string): Promise<UploadRecord | undefined>;
+  /** Client-owned files, newest first (what GET /v1/files lists). */
+  listClient(): Promise<UploadRecord[]>;
+  /** Drops a record (after the file was deleted upstream). */
+  forget(fileId: string): Promise<void>;
+  /** Every tracked record (operator view and tests). */
+  pending(): Promise<UploadRecord[]>;
+}
+
+/** Hex SHA-256 of a key: how records name a key without holding it. */
+export async function keyHash(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
+  return toHex(new Uint8Array(digest)).slice(0, 32);
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return toHex(new Uint8Array(digest));
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+/** Resolves a key hash back to one of the keys the gateway holds. */
+export async function keyForHash(hash: string, keys: readonly string[]): Promise<string | undefined> {
+  for (const key of keys) if ((await keyHash(key)) === hash) return key;
+  return undefined;
+}
