@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { selectKey, type SelectableKey } from "./select";
+
+const key = (id: string, over: Partial<SelectableKey> = {}): SelectableKey => ({ id, cooldownUntil: 0, disabled: false, inFlight: 0, lastPicked: 0, ...over });
+const none = new Set<string>();
+
+describe("selectKey", () => {
+  it("picks the key with the least in-flight load", () => {
+    const keys = [key("a", { inFlight: 3 }), key("b", { inFlight: 1 }), key("c", { inFlight: 2 })];
+    expect(selectKey(keys, 1000, none)).toEqual({ id: "b" });
+  });
+
+  it("breaks ties by the key picked longest ago", () => {
+    const keys = [key("a", { lastPicked: 5 }), key("b", { lastPicked: 2 }), key("c", { lastPicked: 9 })];
+    expect(selectKey(keys, 1000, none)).toEqual({ id: "b" });
+  });
+
+  it("skips cooling, disabled and already tried keys", () => {
+    const keys = [key("a", { cooldownUntil: 2000 }), key("b", { disabled: true }), key("c", { inFlight: 9 }), key("d")];
+    expect(selectKey(keys, 1000, new Set(["d"]))).toEqual({ id: "c" });
+  });
+
+  it("treats a cooldown that has ended as healthy", () => {
+    expect(selectKey([key("a", { cooldownUntil: 1000 })], 1000, none)).toEqual({ id: "a" });
+  });
+
+  it("answers the wait until the soonest recovery when every usable key cools", () => {
+    const keys = [key("a", { cooldownUntil: 31_000 }), key("b", { cooldownUntil: 6_000 }), key("c", { disabled: true })];
+    expect(selectKey(keys, 1000, none)).toEqual({ waitMs: 5_000 });
+  });
+
+  it("answers none when every key is disabled or tried, or there are none", () => {
+    expect(selectKey([key("a", { disabled: true }), key("b")], 1000, new Set(["b"]))).toEqual({ none: true });
+    expect(selectKey([], 1000, none)).toEqual({ none: true });
+  });
+});
