@@ -96,7 +96,7 @@ export class ClaudeSimulator {
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, "");
     const { body, form } = await readBody(request);
-    const apiKey = request.headers.get("x-api-key") ?? bearer(request.headers.get("authorization"));
+    const apiKey = request.headers.get("x-api-key") || bearer(request.headers.get("authorization"));
     this.received.push({ method: request.method, path, query: url.search.replace(/^\?/, ""), headers: request.headers, body: body === INVALID_JSON ? null : body, apiKey });
 
     const headers = baseHeaders(this.requestCount++);
