@@ -40,18 +40,25 @@ export type KeyOutcome =
   | { kind: "overloaded" }
   | { kind: "server_error"; status: number }
   | { kind: "network"; message: string }
-  | { kind: "auth"; status: number; message: string };
+  | { kind: "auth"; status: number; message: string }
+  /** The client went away mid-attempt: ends the in-flight slot, says nothing about the key. */
+  | { kind: "cancelled" };
 
 export interface KeyPool {
   /**
    * Picks a healthy key locally (no I/O), spreading by in-flight load. `exclude` holds
    * keys already tried for this request. When every key is cooling down, returns the
-   * time until the soonest recovers.
+   * time until the soonest recovers; `none` when no key is left (all disabled or tried).
+   * With a scope, a due refresh of shared state is started through its waitUntil
+   * (never awaited here).
    */
-  pick(exclude: ReadonlySet<string>): { key: string } | { waitMs: number } | { none: true };
+  pick(exclude: ReadonlySet<string>, scope?: Pick<RequestScope, "waitUntil">): { key: string } | { waitMs: number } | { none: true };
   /** Marks the start of an attempt (in-flight accounting). */
   begin(key: string): void;
-  /** Records how an attempt ended; reporting to shared state goes through waitUntil. */
+  /**
+   * Records how an attempt ended and frees its in-flight slot: exactly one `end` per
+   * `begin`. Reporting to shared state goes through waitUntil.
+   */
   end(key: string, outcome: KeyOutcome, scope: Pick<RequestScope, "waitUntil">): void;
   /** Operator view: no secret, keys by their last four characters. */
   status(): Promise<KeyStatus[]>;
