@@ -55,7 +55,7 @@ function classic(id: string, aliases: string[], displayName: string, createdAt: 
 }
 
 /** Newest first, as GET /v1/models lists them. */
-export const MODELS: SimModel[] = [
+export const MODELS: SimModel[] = ([
   { ...modern("claude-fable-5", "Claude Fable 5", "2026-10-14T00:00:00Z", "fable", 2048), thinking: { enabled: false, adaptive: true, disabled: false } },
   modern("claude-opus-5-5", "Claude Opus 5.5", "2026-10-01T00:00:00Z", "opus", 4096),
   modern("claude-sonnet-5-5", "Claude Sonnet 5.5", "2026-10-01T00:00:00Z", "sonnet", 2048),
@@ -77,7 +77,7 @@ export const MODELS: SimModel[] = [
   classic("claude-haiku-4-5-20251001", ["claude-haiku-4-5"], "Claude Haiku 4.5", "2025-10-15T00:00:00Z", "haiku", 64_000, 4096),
   { ...classic("claude-sonnet-4-5-20250929", ["claude-sonnet-4-5"], "Claude Sonnet 4.5", "2025-09-29T00:00:00Z", "sonnet", 64_000, 1024), lifecycle: "deprecated" },
   { ...classic("claude-opus-4-1-20250805", ["claude-opus-4-1"], "Claude Opus 4.1", "2025-08-05T00:00:00Z", "opus", 32_000, 1024), structuredOutputs: false },
-];
+] satisfies SimModel[]).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
 export function findModel(idOrAlias: string): SimModel | undefined {
   return MODELS.find((m) => m.id === idOrAlias || m.aliases.includes(idOrAlias));
