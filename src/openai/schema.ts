@@ -34,7 +34,7 @@ const filePart = z.object({
 });
 const refusalPart = z.object({ type: z.literal("refusal"), refusal: z.string() });
 // Recognised so that the error says "not supported" rather than "unknown type".
-const unsupportedPart = (type: string, why: string) =>
+const unsupportedPart = <T extends string>(type: T, why: string) =>
   z.object({ type: z.literal(type) }).check((ctx) => {
     ctx.issues.push({ code: "custom", message: why, input: ctx.value, path: ["type"] });
   });

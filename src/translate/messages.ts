@@ -1,0 +1,254 @@
+import type { AnthropicContentBlock, AnthropicContentBlockParam, AnthropicMessageParam, AnthropicTextBlockParam } from "../anthropic/types";
+import type { ChatAssistantMessage, ChatMessage, ChatRequest } from "../openai/schema";
+import type { ModelProfile } from "../models/profile";
+import { invalidRequest } from "../errors";
+import { cacheControlOf, textBlock, translateParts, type ContentEffects } from "./content";
+import { sanitizeToolId } from "./tool-ids";
+import { signedBlocksFromEcho, signedBlocksFromResponse } from "./reasoning";
+
+/**
+ * OpenAI `messages` → Anthropic `system` + `messages`.
+ *
+ * Policies:
+ * - system and developer messages become `system` text blocks in their original order,
+ *   wherever they appear: a system message in the middle of a conversation is hoisted
+ *   (Claude has one system prompt; its position is lost, its text is not).
+ * - Consecutive turns of the same Anthropic role are merged into one turn, so tool
+ *   results and the user text that follows them share one user turn (tool_result
+ *   blocks first, as Anthropic requires), and a leading assistant turn stays as is.
+ * - Empty text (and turns left with no content) is dropped: Anthropic rejects empty
+ *   text blocks, and an empty turn carries no meaning.
+ * - Assistant tool_calls → tool_use (arguments parsed; "" or null → {}); tool and legacy
+ *   function messages → tool_result; ids sanitised the same way on both sides.
+ * - A message-level `cache_control` is put on the message's last block.
+ * - A final assistant message (prefill) on a model without prefill is a 400 naming the
+ *   model: dropping it silently would change what the client asked for. On models with
+ *   prefill its trailing whitespace is trimmed (Anthropic rejects it).
+ */
+
+export interface MessagesTranslation {
+  system: AnthropicTextBlockParam[];
+  messages: AnthropicMessageParam[];
+  /** Tool names used by tool_use blocks in the history. */
+  toolNamesUsed: Set<string>;
+  /** The conversation ends with an assistant message that the model should continue. */
+  prefill: boolean;
+}
+
+export interface MessagesOptions {
+  profile: ModelProfile;
+  effects: ContentEffects;
+  /** Put signed thinking blocks back in front of assistant tool_use turns (thinking on). */
+  includeThinking: boolean;
+  restoredThinking: ReadonlyMap<string, AnthropicContentBlock[]>;
+}
+
+type Block = AnthropicContentBlockParam;
+interface Turn {
+  role: "user" | "assistant";
+  blocks: Block[];
+  /** Index of the last OpenAI message merged into this turn (for error params). */
+  lastIndex: number;
+}
+
+export function translateMessages(messages: ChatRequest["messages"], opts: MessagesOptions): MessagesTranslation {
+  const system: AnthropicTextBlockParam[] = [];
+  const turns: Turn[] = [];
+  const toolNamesUsed = new Set<string>();
+  // Legacy function calls carry no id: each gets one from its position, and the
+  // function message that answers it (by name) reuses it.
+  const legacyIds = new Map<string, string>();
+
+  const push = (role: Turn["role"], blocks: Block[], index: number, cc: ReturnType<typeof cacheControlOf>) => {
+    if (blocks.length === 0) return;
+    if (cc) blocks[blocks.length - 1] = { ...blocks[blocks.length - 1], cache_control: cc } as Block;
+    const last = turns[turns.length - 1];
+    if (last && last.role === role) {
+      last.blocks.push(...blocks);
+      last.lastIndex = index;
+    } else turns.push({ role, blocks, lastIndex: index });
+  };
+
+  messages.forEach((m, i) => {
+    const path = `messages[${i}]`;
+    const cc = cacheControlOf(m.cache_control);
+    switch (m.role) {
+      case "system":
+      case "developer": {
+        const blocks = textOnly(m.content, `${path}.content`, `${m.role} messages`);
+        if (cc && blocks.length > 0) blocks[blocks.length - 1] = { ...blocks[blocks.length - 1]!, cache_control: cc };
+        system.push(...blocks);
+        return;
+      }
+      case "user":
+        push("user", translateParts(m.content, `${path}.content`, opts.effects), i, cc);
+        return;
+      case "assistant":
+        push("assistant", assistantBlocks(m, i, opts, toolNamesUsed, legacyIds), i, cc);
+        return;
+      case "tool": {
+        const result = toolResult(sanitizeToolId(m.tool_call_id), m.content, `${path}.content`, opts.effects);
+        push("user", [result], i, cc);
+        return;
+      }
+      case "function": {
+        const id = legacyIds.get(m.name) ?? sanitizeToolId(`call_fn_${m.name}`);
+        push("user", [toolResult(id, m.content, `${path}.content`, opts.effects)], i, cc);
+        return;
+      }
+    }
+  });
+
+  for (const t of turns) {
+    // Anthropic wants tool results first in a user turn, and thinking first in an assistant turn.
+    const first = t.role === "user" ? (b: Block) => b.type === "tool_result" : (b: Block) => b.type === "thinking" || b.type === "redacted_thinking";
+    t.blocks = [...t.blocks.filter(first), ...t.blocks.filter((b) => !first(b))];
+  }
+
+  const last = turns[turns.length - 1];
+  let prefill = false;
+  if (last && last.role === "assistant" && !last.blocks.some((b) => b.type === "tool_use")) {
+    if (!opts.profile.prefill) {
+      throw invalidRequest(
+        `messages[${last.lastIndex}]: ${opts.profile.id} does not accept a final assistant message (prefill); end the conversation with a user or tool message`,
+        `messages[${last.lastIndex}]`,
+      );
+    }
+    trimTrailingWhitespace(last);
+    if (last.blocks.length === 0) turns.pop();
+    else prefill = true;
+  }
+
+  if (turns.length === 0) {
+    throw invalidRequest("messages: at least one user or assistant message with content is required", "messages");
+  }
+  return {
+    system,
+    messages: turns.map((t) => ({ role: t.role, content: t.blocks })),
+    toolNamesUsed,
+    prefill,
+  };
+}
+
+function textOnly(content: ChatMessage["content"], path: string, what: string): AnthropicTextBlockParam[] {
+  if (content == null) return [];
+  if (typeof content === "string") {
+    const b = textBlock(content);
+    return b ? [b] : [];
+  }
+  const out: AnthropicTextBlockParam[] = [];
+  content.forEach((part, j) => {
+    let b: AnthropicTextBlockParam | undefined;
+    if (part.type === "text") b = textBlock(part.text, cacheControlOf(part.cache_control));
+    else if (part.type === "refusal") b = textBlock(part.refusal);
+    else throw invalidRequest(`${path}[${j}].type: ${what} may contain only text, got "${part.type}"`, `${path}[${j}].type`);
+    if (b) out.push(b);
+  });
+  return out;
+}
+
+function assistantBlocks(
+  m: ChatAssistantMessage,
+  i: number,
+  opts: MessagesOptions,
+  toolNamesUsed: Set<string>,
+  legacyIds: Map<string, string>,
+): Block[] {
+  const path = `messages[${i}]`;
+  const blocks: Block[] = [];
+  const calls = m.tool_calls ?? [];
+  if (opts.includeThinking && (calls.length > 0 || m.function_call)) blocks.push(...signedThinkingFor(m, opts.restoredThinking));
+  blocks.push(...textOnly(m.content, `${path}.content`, "assistant messages"));
+  calls.forEach((call, j) => {
+    const input = parseArguments(call.function.arguments, `${path}.tool_calls[${j}].function.arguments`);
+    toolNamesUsed.add(call.function.name);
+    blocks.push({ type: "tool_use", id: sanitizeToolId(call.id), name: call.function.name, input });
+  });
+  if (m.function_call && calls.length === 0) {
+    const id = sanitizeToolId(`call_fn_${i}_${m.function_call.name}`);
+    legacyIds.set(m.function_call.name, id);
+    toolNamesUsed.add(m.function_call.name);
+    const input = parseArguments(m.function_call.arguments, `${path}.function_call.arguments`);
+    blocks.push({ type: "tool_use", id, name: m.function_call.name, input });
+  }
+  return blocks;
+}
+
+/** Signed blocks for an assistant tool-call message: from the ThinkingStore first, else what the client echoed. */
+export function signedThinkingFor(m: ChatAssistantMessage, restored: ReadonlyMap<string, AnthropicContentBlock[]>) {
+  for (const call of m.tool_calls ?? []) {
+    const found = restored.get(call.id) ?? restored.get(sanitizeToolId(call.id));
+    if (found) {
+      const blocks = signedBlocksFromResponse(found);
+      if (blocks.length > 0) return blocks;
+    }
+  }
+  return signedBlocksFromEcho(m);
+}
+
+function parseArguments(args: string | null | undefined, path: string): Record<string, unknown> {
+  if (args == null || args.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(args);
+  } catch {
+    throw invalidRequest(`${path}: not valid JSON`, path);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw invalidRequest(`${path}: must be a JSON object`, path);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function toolResult(toolUseId: string, content: ChatMessage["content"], path: string, effects: ContentEffects): Block {
+  const blocks = translateParts(content, path, effects);
+  if (blocks.length === 0) return { type: "tool_result", tool_use_id: toolUseId };
+  // A lone text result is sent as a string: the shape Anthropic's own examples use.
+  const only = blocks[0]!;
+  if (blocks.length === 1 && only.type === "text" && !only.cache_control) return { type: "tool_result", tool_use_id: toolUseId, content: only.text };
+  return { type: "tool_result", tool_use_id: toolUseId, content: blocks as Extract<Block, { type: "tool_result" }>["content"] };
+}
+
+function trimTrailingWhitespace(turn: Turn): void {
+  while (turn.blocks.length > 0) {
+    const lastBlock = turn.blocks[turn.blocks.length - 1]!;
+    if (lastBlock.type !== "text") return;
+    const text = lastBlock.text.trimEnd();
+    if (text) {
+      turn.blocks[turn.blocks.length - 1] = { ...lastBlock, text };
+      return;
+    }
+    turn.blocks.pop();
+  }
+}
+
+/**
+ * The assistant messages of the tool loop in progress: those after the last user turn
+ * that carries no tool results, when the conversation ends with tool results. Their
+ * signed thinking must go back when thinking is on; earlier turns need none.
+ */
+export function currentToolLoop(messages: ChatRequest["messages"]): number[] {
+  type Run = { role: "user" | "assistant"; indexes: number[]; toolResults: boolean };
+  const runs: Run[] = [];
+  messages.forEach((m, i) => {
+    if (m.role === "system" || m.role === "developer") return;
+    const role = m.role === "assistant" ? "assistant" : "user";
+    const last = runs[runs.length - 1];
+    const isResult = m.role === "tool" || m.role === "function";
+    if (last && last.role === role) {
+      last.indexes.push(i);
+      last.toolResults ||= isResult;
+    } else runs.push({ role, indexes: [i], toolResults: isResult });
+  });
+  const loop: number[] = [];
+  for (let r = runs.length - 1; r >= 1; r -= 2) {
+    const user = runs[r]!;
+    const assistant = runs[r - 1]!;
+    if (user.role !== "user" || !user.toolResults) break;
+    for (const i of [...assistant.indexes].reverse()) {
+      const m = messages[i] as ChatAssistantMessage;
+      if (m.tool_calls?.length || m.function_call) loop.unshift(i);
+    }
+  }
+  return loop;
+}
