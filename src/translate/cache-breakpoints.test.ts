@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../anthropic/types";
+import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest, AnthropicTextBlockParam } from "../anthropic/types";
 import { ClaudeSimulator } from "../simulator";
 import { applyCacheBreakpoints, MAX_CACHE_BREAKPOINTS } from "./cache-breakpoints";
 
@@ -23,7 +23,7 @@ function breakpoints(body: AnthropicRequest): string[] {
 }
 
 const tool = (name: string) => ({ name, input_schema: { type: "object" as const } });
-const text = (t: string, cc?: { ttl?: "5m" | "1h" }): AnthropicContentBlockParam => ({ type: "text", text: t, ...(cc ? { cache_control: { type: "ephemeral" as const, ...cc } } : {}) });
+const text = (t: string, cc?: { ttl?: "5m" | "1h" }): AnthropicTextBlockParam => ({ type: "text", text: t, ...(cc ? { cache_control: { type: "ephemeral" as const, ...cc } } : {}) });
 
 function chat(turns: number): AnthropicMessageParam[] {
   const messages: AnthropicMessageParam[] = [];

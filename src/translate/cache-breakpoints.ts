@@ -162,7 +162,7 @@ function rewrite(body: AnthropicRequest, slots: SlotInfo[], changes: Map<number,
         const msg = messages[slot.m]!;
         arr = typeof msg.content === "string" ? [{ type: "text", text: msg.content }] : msg.content.slice();
         contents.set(slot.m, arr);
-        messages[slot.m] = { ...msg, content: arr };
+        messages[slot.m] = { ...msg, content: arr } as AnthropicMessageParam;
       }
       if (slot.k === undefined) {
         arr[slot.c] = setCc(arr[slot.c]!, cc);
