@@ -1,0 +1,88 @@
+/**
+ * Turns the raw figures into the issue's targets: each a figure, the baseline measured
+ * beside it, their ratio, the goal, and whether it was met.
+ */
+import { fmt } from "./stats.mjs";
+
+const get = (o, ...path) => path.reduce((v, k) => (v == null ? undefined : v[k]), o);
+
+export function verdicts(r) {
+  const rows = [];
+  const add = (area, figure, value, baseline, ratio, goal, met, unit = "") => rows.push({ area, figure, value, baseline, ratio, goal, met, unit });
+  const lat = r.latency;
+  const directMs = get(lat, "simulator", "medianMs");
+  const directP99 = get(lat, "simulator", "p99Ms");
+  const added = (n) => get(lat, n, "medianMs") - directMs;
+  const addedP99 = (n) => get(lat, n, "p99Ms") - directP99;
+
+  if (get(lat, "node") && get(lat, "portkey")) {
+    add("node vs portkey", "added latency per non-stream request, median (ms)", added("node"), added("portkey"), added("node") / added("portkey"), "≤ 0.25×", added("node") / added("portkey") <= 0.25);
+    add("node vs portkey", "added latency, p99 (ms)", addedP99("node"), addedP99("portkey"), addedP99("node") / addedP99("portkey"), "(reported)", null);
+  }
+  const tp = r.throughput;
+  if (get(tp, "node") && get(tp, "portkey")) {
+    const c = (n) => get(tp, n, "cpuMsPerRequest");
+    add("node vs portkey", "CPU per request under load (ms)", c("node"), c("portkey"), c("node") / c("portkey"), "≤ 0.25×", c("node") / c("portkey") <= 0.25);
+    const cs = (n) => get(lat, n, "cpuMsPerRequest");
+    add("node vs portkey", "CPU per request, sequential (ms)", cs("node"), cs("portkey"), cs("node") / cs("portkey"), "(reported)", null);
+    const q = (n) => get(tp, n, "perSecond");
+    add("node vs portkey", "throughput, 64 clients (req/s)", q("node"), q("portkey"), q("node") / q("portkey"), "≥ 3×", q("node") / q("portkey") >= 3);
+  }
+  const st = r.streaming;
+  const ttftAdded = (n) => get(st, n, "ttftMedianMs") - get(st, "simulator", "ttftMedianMs");
+  if (get(st, "node")) add("node", "added time to first streamed token, median (ms)", ttftAdded("node"), get(st, "portkey") ? ttftAdded("portkey") : NaN, get(st, "portkey") ? ttftAdded("node") / ttftAdded("portkey") : NaN, "≤ 1 ms", ttftAdded("node") <= 1);
+  if (get(st, "node") && get(st, "portkey")) {
+    const e = (n) => get(st, n, "cpuUsPerEvent");
+    add("node vs portkey", "CPU per streamed event (µs)", e("node"), e("portkey"), e("node") / e("portkey"), "≤ 0.25×", e("node") / e("portkey") <= 0.25);
+  }
+  if (get(lat, "workerd") && get(lat, "floor-pass")) {
+    add("workerd vs floors", "added latency vs pass-through floor, median (ms)", added("workerd"), added("floor-pass"), added("workerd") / added("floor-pass"), "≤ 1.25×", added("workerd") / added("floor-pass") <= 1.25);
+  }
+  if (get(st, "workerd") && get(st, "floor-identity")) {
+    const e = (n) => get(st, n, "cpuUsPerEvent");
+    add("workerd vs floors", "CPU per streamed event vs identity-transform floor (µs)", e("workerd"), e("floor-identity"), e("workerd") / e("floor-identity"), "≤ 1.2×", e("workerd") / e("floor-identity") <= 1.2);
+    add("workerd vs floors", "CPU per streamed event, pass-through floor (µs)", e("floor-pass"), e("floor-identity"), e("floor-pass") / e("floor-identity"), "(reported)", null);
+  }
+  const tr = r.translator;
+  if (tr?.translatorUsPerEvent) add("translator", "µs per upstream event, in-process", tr.translatorUsPerEvent, tr.baselineUsPerEvent, tr.translatorUsPerEvent / tr.baselineUsPerEvent, "≤ 3 µs", tr.translatorUsPerEvent <= 3);
+  for (const [name, m] of Object.entries(r.streamMemory ?? {})) {
+    add(`memory: ${name}`, `peak growth, ${r.params.largeStream}-event stream (MB)`, m.large.growthMb, m.small.growthMb, NaN, "flat (≈ the small stream's)", m.large.growthMb <= Math.max(2 * m.small.growthMb, m.small.growthMb + 8));
+  }
+  for (const [name, m] of Object.entries(r.pdfMemory ?? {})) {
+    add(`memory: ${name}`, `peak growth, ${m.pdfMb} MB PDF request (MB)`, m.growthMb, m.pdfMb, m.growthPerPdfSize, "≤ 3×", m.growthPerPdfSize <= 3);
+  }
+  for (const [name, c] of Object.entries(r.pdfChat ?? {})) {
+    add(`issue 3: ${name}`, `upstream KB per later turn, ${c.turns}-turn chat resending a ${c.pdfMb} MB PDF`, c.laterTurnsMedianKb, c.pdfMb * 1024, c.laterTurnsMedianKb / (c.pdfMb * 1024), "references, not the PDF", c.laterTurnsMedianKb < c.pdfMb * 1024 * 0.1);
+  }
+  const cc = r.cachedChat;
+  if (cc?.node && cc?.["node-nocache"]) {
+    const on = cc.node.billed;
+    const off = cc["node-nocache"].billed;
+    add("issue 3: node", "billed input tokens, 20 turns, 4,000-token system prompt, caching on vs off", on, off, on / off, "≥ 80% lower (≤ 0.2×)", on / off <= 0.2);
+  }
+  return rows;
+}
+
+export function markdown(rows) {
+  const lines = ["| area | figure | value | baseline | ratio | goal | met |", "|---|---|---|---|---|---|---|"];
+  for (const r of rows) lines.push(`| ${r.area} | ${r.figure} | ${fmt(r.value)} | ${fmt(r.baseline)} | ${Number.isNaN(r.ratio) ? "" : fmt(r.ratio) + "×"} | ${r.goal} | ${r.met === null ? "" : r.met ? "met" : "**missed**"} |`);
+  return lines.join("\n");
+}
+
+/** Raw per-target tables, so that every ratio can be checked against its parts. */
+export function rawTables(r) {
+  const out = [];
+  const table = (title, data, cols) => {
+    if (!data || !Object.keys(data).length) return;
+    out.push(`\n**${title}**\n`, `| target | ${cols.map((c) => c[0]).join(" | ")} |`, `|---|${cols.map(() => "---").join("|")}|`);
+    for (const [name, v] of Object.entries(data)) out.push(`| ${name} | ${cols.map((c) => fmt(c[1](v))).join(" | ")} |`);
+  };
+  table("Non-stream, sequential (instant upstream)", r.latency, [["median ms", (v) => v.medianMs], ["p99 ms", (v) => v.p99Ms], ["CPU ms/request", (v) => v.cpuMsPerRequest], ["requests", (v) => v.requests]]);
+  table("Throughput, 64 clients", r.throughput, [["req/s", (v) => v.perSecond], ["CPU ms/request", (v) => v.cpuMsPerRequest], ["ok", (v) => v.requests], ["failed", (v) => v.failed]]);
+  table(`Paced streams (${r.params.deltas} deltas, ${r.params.delayMs} ms apart)`, r.streaming, [["TTFT median ms", (v) => v.ttftMedianMs], ["TTFT p99 ms", (v) => v.ttftP99Ms], ["CPU µs/event", (v) => v.cpuUsPerEvent], ["streams", (v) => v.streams]]);
+  table(`Stream memory (instant upstream, ${r.params.smallStream} vs ${r.params.largeStream} deltas)`, r.streamMemory, [["RSS before MB", (v) => v.large.beforeMb], ["peak MB", (v) => v.large.peakMb], ["after MB", (v) => v.large.afterMb], ["growth MB (large)", (v) => v.large.growthMb], ["growth MB (small)", (v) => v.small.growthMb], ["CPU µs/event (instant)", (v) => v.cpuUsPerEventLarge]]);
+  table("PDF request memory", r.pdfMemory, [["body MB", (v) => v.bodyMb], ["RSS before MB", (v) => v.beforeMb], ["peak MB", (v) => v.peakMb], ["growth MB", (v) => v.growthMb], ["growth / PDF size", (v) => v.growthPerPdfSize], ["CPU ms", (v) => v.cpuMs]]);
+  table("Chat resending a PDF every turn (upstream bytes)", r.pdfChat, [["turn 1 MB", (v) => v.firstTurnMb], ["later turns KB (median)", (v) => v.laterTurnsMedianKb], ["upstream total MB", (v) => v.upstreamTotalMb], ["client sent MB", (v) => v.clientTotalMb]]);
+  table("Chat with a 4,000-token system prompt (input tokens over all turns)", r.cachedChat, [["uncached", (v) => v.uncached], ["cache read", (v) => v.read], ["cache write", (v) => v.write], ["billed", (v) => v.billed]]);
+  return out.join("\n");
+}

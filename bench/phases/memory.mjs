@@ -1,0 +1,46 @@
+/**
+ * Memory of a target while it serves one large request, from the kernel's own peak counter
+ * (VmHWM, reset through clear_refs before each request) rather than sampling, which would
+ * miss short peaks. Growth = peak − RSS just before the request.
+ */
+import { sendOk } from "../lib/client.mjs";
+import { ask, chatBody, fakePdf, FIRST_TOKEN } from "../lib/payloads.mjs";
+import { cpuMs, memory, resetPeak } from "../lib/proc.mjs";
+
+async function measured(t, body, o) {
+  if (!resetPeak(t.pid)) throw new Error(`cannot reset the peak RSS of ${t.name} (pid ${t.pid})`);
+  const before = memory(t.pid);
+  const c0 = cpuMs(t.pid);
+  const res = await sendOk(t, body, o);
+  const cpu = cpuMs(t.pid) - c0;
+  const after = memory(t.pid);
+  return { beforeMb: before.rssMb, peakMb: after.peakMb, afterMb: after.rssMb, growthMb: after.peakMb - before.rssMb, cpuMs: cpu, events: res.events };
+}
+
+/** Streams of `small` and `large` deltas from the instant simulator: flat means growth does not follow length. */
+export async function streamMemory(targets, { small, large }) {
+  const out = {};
+  for (const t of targets) {
+    await sendOk(t, ask(t.wire, { deltas: small, stream: true }));
+    const s = await measured(t, ask(t.wire, { deltas: small, stream: true }), { firstToken: FIRST_TOKEN[t.wire] });
+    const l = await measured(t, ask(t.wire, { deltas: large, stream: true }), { firstToken: FIRST_TOKEN[t.wire] });
+    if (l.events < large) throw new Error(`${t.name}: ${l.events} events for ${large} deltas`);
+    out[t.name] = { small: s, large: l, cpuUsPerEventLarge: (l.cpuMs * 1000) / (large + 6) };
+  }
+  return out;
+}
+
+/** One non-stream request carrying a PDF of `mb` MB (as base64, as clients send it). */
+export async function pdfMemory(targets, { mb, warmupMb }) {
+  const warm = fakePdf(warmupMb * 1024 * 1024);
+  const big = fakePdf(mb * 1024 * 1024);
+  const out = {};
+  for (const t of targets) {
+    const turns = (pdf) => [{ role: "user", text: "Summarise this document.", pdfBase64: pdf }];
+    await sendOk(t, chatBody(t.wire, { turns: turns(warm) }));
+    const body = chatBody(t.wire, { turns: turns(big) });
+    const m = await measured(t, body, {});
+    out[t.name] = { ...m, bodyMb: body.length / 1048576, pdfMb: mb, growthPerPdfSize: m.growthMb / mb };
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --quick] [-- --only=latency,throughput,streaming,memory,pdf,cost,translator]`
+ *
+ * Starts the simulator and every target on loopback ports, runs the phases with the targets
+ * interleaved, prints the figures as ratios to the baselines measured beside them, writes
+ * dist/bench/results.{json,md}, and stops everything it started. Loopback only, bounded
+ * request counts and durations: the full run takes a few minutes, --quick seconds.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bundleForNode, outDir, root } from "./lib/build.mjs";
+import { markdown, rawTables, verdicts } from "./lib/report.mjs";
+import { portkeyEntry, startFloor, startNodeApp, startPortkey, startSimulator, startWorkerdApp } from "./lib/targets.mjs";
+import { latency } from "./phases/latency.mjs";
+import { throughput } from "./phases/throughput.mjs";
+import { streaming } from "./phases/streaming.mjs";
+import { pdfMemory, streamMemory } from "./phases/memory.mjs";
+import { cachedChat, pdfChat } from "./phases/cost.mjs";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const wants = (phase) => !only || only.includes(phase);
+const base = Number(process.env.BENCH_PORT_BASE ?? 18700);
+
+const P = quick
+  ? { warmup: 5, rounds: 2, perRound: 5, clients: 64, seconds: 0.5, tpRounds: 1, deltas: 50, delayMs: 5, concurrent: 2, streamRounds: 1, smallStream: 100, largeStream: 1000, pdfMb: 4, pdfWarmupMb: 2, chatTurns: 3, chatPdfMb: 2, cacheTurns: 3 }
+  : { warmup: 50, rounds: 10, perRound: 30, clients: 64, seconds: 5, tpRounds: 2, deltas: 200, delayMs: 5, concurrent: 4, streamRounds: 5, smallStream: 1000, largeStream: 10000, pdfMb: 20, pdfWarmupMb: 2, chatTurns: 20, chatPdfMb: 5, cacheTurns: 20 };
+
+const started = [];
+const skipped = {};
+const log = (...a) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const t0 = performance.now();
+
+/** A target that cannot start is reported and left out, so the rest still gets measured. */
+async function tryStart(name, start) {
+  try {
+    const t = await start();
+    started.push(t);
+    log(`started ${name} (pid ${t.pid})`);
+    return t;
+  } catch (e) {
+    skipped[name] = String(e instanceof Error ? e.message : e);
+    log(`SKIPPED ${name}: ${skipped[name]}`);
+    return undefined;
+  }
+}
+
+async function stopAll() {
+  await Promise.all(started.map((t) => t.stop()));
+}
+process.on("SIGINT", () => stopAll().then(() => process.exit(130)));
+
+const results = { date: new Date().toISOString(), quick, params: P, skipped };
+try {
+  mkdirSync(outDir, { recursive: true });
+  const simBundle = await bundleForNode("simulator/index.ts", "simulator.mjs");
+  const sim = await tryStart("simulator", () => startSimulator(base, simBundle, P.delayMs));
+  if (!sim) throw new Error("no simulator, nothing to measure");
+  const node = await tryStart("node", () => startNodeApp("node", base + 1, sim.url));
+  const workerd = await tryStart("workerd", () => startWorkerdApp("workerd", base + 2, sim.url));
+  const pass = await tryStart("floor-pass", () => startFloor("floor-pass", "passthrough.js", base + 3, sim.url));
+  const identity = await tryStart("floor-identity", () => startFloor("floor-identity", "identity.js", base + 4, sim.url));
+  const portkey = existsSync(portkeyEntry) ? await tryStart("portkey", () => startPortkey(base + 5, sim.url)) : (skipped.portkey = "not installed: run npm run bench:setup", undefined);
+  const all = [sim, node, workerd, pass, identity, portkey].filter(Boolean);
+  const proxies = all.filter((t) => t !== sim);
+
+  if (wants("latency")) {
+    log("latency: non-stream, sequential");
+    results.latency = await latency(all, P);
+  }
+  if (wants("throughput")) {
+    log(`throughput: ${P.clients} clients, ${P.seconds} s per target`);
+    results.throughput = await throughput(all, { clients: P.clients, seconds: P.seconds, rounds: P.tpRounds });
+  }
+  if (wants("streaming")) {
+    log(`streaming: ${P.deltas} deltas ${P.delayMs} ms apart`);
+    results.streaming = await streaming(all, P);
+  }
+  if (wants("memory")) {
+    log(`memory: ${P.smallStream} vs ${P.largeStream}-event streams`);
+    results.streamMemory = await streamMemory(proxies, { small: P.smallStream, large: P.largeStream });
+  }
+  if (wants("pdf")) {
+    log(`memory: ${P.pdfMb} MB PDF`);
+    results.pdfMemory = await pdfMemory(proxies, { mb: P.pdfMb, warmupMb: P.pdfWarmupMb });
+  }
+  if (wants("cost")) {
+    log(`cost: ${P.chatTurns}-turn chat resending a ${P.chatPdfMb} MB PDF`);
+    results.pdfChat = await pdfChat([node, workerd, portkey].filter(Boolean), sim.url, { turns: P.chatTurns, mb: P.chatPdfMb });
+    const nocache = node && (await tryStart("node-nocache", () => startNodeApp("node-nocache", base + 6, sim.url, { AUTO_CACHE: "false" })));
+    log(`cost: ${P.cacheTurns}-turn chat, 4,000-token system prompt, caching on/off`);
+    results.cachedChat = await cachedChat([node, nocache, workerd, portkey].filter(Boolean), { turns: P.cacheTurns, systemTokens: 4000 });
+  }
+} finally {
+  await stopAll();
+}
+
+if (wants("translator")) {
+  // Alone, after the servers are gone: an in-process microbenchmark wants the machine to itself.
+  log("translator: in-process over the recorded streams");
+  const r = spawnSync(process.execPath, [join(root, "bench/translator.mjs"), ...(quick ? ["--quick"] : [])], { encoding: "utf8", timeout: 120_000 });
+  if (r.status === 0) results.translator = JSON.parse(r.stdout.trim().split("\n").pop());
+  else skipped.translator = (r.stderr || r.stdout || `exit ${r.status}`).trim().split("\n").filter((l) => /Error/.test(l)).slice(0, 2).join(" ") || `exit ${r.status}`;
+}
+
+const rows = verdicts(results);
+const md = [`# bench ${results.date}${quick ? " (quick)" : ""}`, "", markdown(rows), rawTables(results), "", Object.keys(skipped).length ? `Skipped: ${Object.entries(skipped).map(([k, v]) => `${k}: ${v}`).join("; ")}` : ""].join("\n");
+writeFileSync(join(outDir, "results.json"), JSON.stringify({ ...results, verdicts: rows }, null, 2));
+writeFileSync(join(outDir, "results.md"), md);
+console.log(md);
+log("done; dist/bench/results.{json,md}");
