@@ -1,8 +1,7 @@
 import { ApiError, invalidRequest, notFound } from "./api-error";
 import { newFileId } from "./ids";
 import { paginate } from "./paginate";
-import type { RequestContext } from "./request-context";
-import { FILES_BETA } from "./validate-messages";
+import { FILES_BETA, type RequestContext } from "./request-context";
 
 export interface StoredFile {
   id: string;

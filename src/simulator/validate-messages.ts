@@ -1,11 +1,10 @@
 import { invalidRequest } from "./api-error";
-import { blocksOf, type RequestContext } from "./request-context";
+import { blocksOf, FILES_BETA, type RequestContext } from "./request-context";
 import type { Block } from "./tokens";
 
 const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
 const MAX_IMAGE_BASE64 = 5 * 1024 * 1024;
 const MAX_CACHE_BREAKPOINTS = 4;
-export const FILES_BETA = "files-api-2025-04-14";
 
 export type FileOwnerLookup = (fileId: string) => { apiKey: string } | undefined;
 
