@@ -78,7 +78,7 @@ const ENTRIES: Entry[] = [
   { id: "claude-opus-4-5", displayName: "Claude Opus 4.5", createdAt: "2025-11-24T00:00:00Z", gen: budgetStructured, snapshots: ["claude-opus-4-5-20251101"] },
   { id: "claude-haiku-4-5", displayName: "Claude Haiku 4.5", createdAt: "2025-10-01T00:00:00Z", gen: budgetStructured, snapshots: ["claude-haiku-4-5-20251001"] },
   { id: "claude-sonnet-4-5", displayName: "Claude Sonnet 4.5", createdAt: "2025-09-29T00:00:00Z", gen: budgetStructured, snapshots: ["claude-sonnet-4-5-20250929"] },
-  { id: "claude-opus-4-1", displayName: "Claude Opus 4.1", createdAt: "2025-08-05T00:00:00Z", gen: budgetStructured, override: { maxOutputTokens: 32_000 }, snapshots: ["claude-opus-4-1-20250805"] },
+  { id: "claude-opus-4-1", displayName: "Claude Opus 4.1", createdAt: "2025-08-05T00:00:00Z", gen: budgetExclusive, override: { maxOutputTokens: 32_000 }, snapshots: ["claude-opus-4-1-20250805"] },
   { id: "claude-opus-4-0", displayName: "Claude Opus 4", createdAt: "2025-05-22T00:00:00Z", gen: budgetExclusive, override: { maxOutputTokens: 32_000 }, snapshots: ["claude-opus-4-20250514"] },
   { id: "claude-sonnet-4-0", displayName: "Claude Sonnet 4", createdAt: "2025-05-22T00:00:00Z", gen: budgetExclusive, snapshots: ["claude-sonnet-4-20250514"] },
   { id: "claude-3-7-sonnet-latest", displayName: "Claude Sonnet 3.7", createdAt: "2025-02-24T00:00:00Z", gen: budgetFree, snapshots: ["claude-3-7-sonnet-20250219"] },
