@@ -15,11 +15,16 @@ export function validateMessages(body: Block, ctx: RequestContext, files: FileOw
     if (message?.role !== "user" && message?.role !== "assistant") {
       throw invalidRequest(`messages.${n}.role: Input should be 'user' or 'assistant'`);
     }
-    const blocks = blocksOf(message);
     const isFinalAssistant = n === messages.length - 1 && message.role === "assistant";
-    if (blocks.length === 0 && !isFinalAssistant) {
+    const empty = message.content === "" || (Array.isArray(message.content) && message.content.length === 0);
+    if (empty) {
+      if (isFinalAssistant) return;
       throw invalidRequest(`messages.${n}: all messages must have non-empty content except for the optional final assistant message`);
     }
+    if (typeof message.content !== "string" && !Array.isArray(message.content)) {
+      throw invalidRequest(`messages.${n}.content: Input should be a valid string or a valid list`);
+    }
+    const blocks = blocksOf(message);
     blocks.forEach((block, m) => validateBlock(block, `messages.${n}.content.${m}`, message.role, ctx, files));
   });
   validateToolPairing(messages);
