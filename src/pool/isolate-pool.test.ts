@@ -115,15 +115,33 @@ describe("IsolateKeyPool", () => {
     for (let i = 0; i < 6; i++) expect(request(pool, scope)).not.toBe(KEYS[0]);
 
     // The operator clears the flag in the shared store (KeyPoolDO.enable does this).
-    const h = await hashKey(KEYS[0]!);
-    const snap = await store.inner.snapshot();
-    const row = snap.keys.find((k) => k.keyHash === h)!;
-    (store.inner as unknown as { states: Map<string, unknown> }).states.set(h, { ...row, disabledReason: null, disabledAt: null });
+    expect(await store.enable(await hashKey(KEYS[0]!))).toBe(true);
     clock.advance(5_000);
     request(pool, scope);
     await scope.drain();
     const seen = new Set([request(pool, scope), request(pool, scope), request(pool, scope)]);
     expect(seen.has(KEYS[0]!)).toBe(true);
+  });
+
+  it("re-enables a key for every isolate when the operator says so", async () => {
+    const { pool, store, clock } = setup();
+    const other = new IsolateKeyPool({ keys: KEYS, store, log: captureLog(), now: clock.now });
+    const scope = testScope();
+    pool.begin(KEYS[1]!);
+    pool.end(KEYS[1]!, { kind: "auth", status: 401, message: "invalid x-api-key" }, scope);
+    await scope.drain();
+    clock.advance(5_000);
+    request(other, scope); // the other isolate syncs and learns the key is out
+    await scope.drain();
+    for (let i = 0; i < 4; i++) expect(request(other, scope)).not.toBe(KEYS[1]);
+
+    expect(await pool.enable("2222")).toBe(1);
+    expect(await pool.enable("9999")).toBe(0);
+    expect((await pool.status()).find((s) => s.key === "…2222")?.state).toBe("healthy");
+    clock.advance(5_000);
+    request(other, scope);
+    await scope.drain();
+    expect(new Set([request(other, scope), request(other, scope), request(other, scope)]).has(KEYS[1]!)).toBe(true);
   });
 
   it("keeps what it learned when the store is down, and reports it later", async () => {

@@ -170,6 +170,26 @@ export class IsolateKeyPool implements KeyPool {
     });
   }
 
+  /**
+   * Puts the keys ending in `last4` back into rotation, here at once and for every
+   * isolate through the shared store (others follow at their next sync). For the
+   * operator who fixed a key rather than replacing it. Returns how many keys matched.
+   */
+  async enable(last4: string): Promise<number> {
+    const matches = this.slots.filter((s) => s.key.endsWith(last4) && last4.length === 4);
+    if (matches.length === 0) return 0;
+    await this.ensureHashes();
+    for (const s of matches) {
+      s.health = { ...s.health, disabled: null, consecutiveFailures: 0 };
+      delete s.pending.disabled;
+      // Awaited and not swallowed: if the store did not take it, the next sync would
+      // disable the key again, and the operator must hear that now.
+      await this.withTimeout(this.store.enable(s.hash!), "enable");
+      this.log.warn("upstream_key_enabled", { key: s.hint, by: "operator" });
+    }
+    return matches.length;
+  }
+
   private syncIfDue(scope: Pick<RequestScope, "waitUntil">): void {
     const now = this.now();
     if (now - this.lastSyncStart < this.syncEveryMs) return;

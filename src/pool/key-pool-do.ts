@@ -96,4 +96,8 @@ export class DurableObjectKeyStateStore implements KeyStateStore {
   async snapshot(): Promise<KeySnapshot> {
     return await this.stub().snapshot();
   }
+
+  async enable(keyHash: string): Promise<boolean> {
+    return await this.stub().enable(keyHash);
+  }
 }

@@ -37,6 +37,8 @@ export interface KeySnapshot {
 export interface KeyStateStore {
   report(events: KeyEvent[]): Promise<void>;
   snapshot(): Promise<KeySnapshot>;
+  /** The operator's "this key works again": clears the disabled flag; false when the key was not known. */
+  enable(keyHash: string): Promise<boolean>;
 }
 
 /**
@@ -85,6 +87,13 @@ export class MemoryKeyStateStore implements KeyStateStore {
 
   async snapshot(): Promise<KeySnapshot> {
     return { takenAt: this.now(), keys: [...this.states.values()].map((s) => ({ ...s })) };
+  }
+
+  async enable(keyHash: string): Promise<boolean> {
+    const s = this.states.get(keyHash);
+    if (!s) return false;
+    this.states.set(keyHash, { ...s, disabledReason: null, disabledAt: null, updatedAt: this.now() });
+    return true;
   }
 }
 

@@ -50,6 +50,9 @@ export class CountingStore implements KeyStateStore {
     this.snapshots++;
     return this.hang ? new Promise(() => {}) : this.inner.snapshot();
   }
+  enable(keyHash: string): Promise<boolean> {
+    return this.inner.enable(keyHash);
+  }
 }
 
 /** A clock the test moves by hand: no real waiting, no timed assertions. */

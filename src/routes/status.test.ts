@@ -84,6 +84,17 @@ describe("GET /status", () => {
     expect(body.uploads.error).toContain("tracker unreachable");
   });
 
+  it("lets the operator put a fixed key back into rotation by its last four characters", async () => {
+    const a = await app(async () => []);
+    const res = await a.request("/status/keys/aaaa/enable", { method: "POST" });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { enabled: number; keys: { key: string; state: string }[] };
+    expect(body.enabled).toBe(1);
+    expect(body.keys.find((k) => k.key === "…aaaa")?.state).toBe("healthy");
+    expect((await a.request("/status/keys/zzzz/enable", { method: "POST" })).status).toBe(404);
+    expect((await a.request("/status/keys/sk-ant-whole-key/enable", { method: "POST" })).status).toBe(400);
+  });
+
   it("escapes upstream text in the HTML page", async () => {
     const log = captureLog();
     const keyPool = new IsolateKeyPool({ keys: [KEYS[0]!], store: new MemoryKeyStateStore(), log });

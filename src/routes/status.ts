@@ -31,6 +31,18 @@ export function registerStatus(app: Hono<GatewayEnv>): void {
     const headers = { "cache-control": "no-store" };
     return wantsJson ? c.json(view, 200, headers) : c.html(renderHtml(view), 200, headers);
   });
+
+  // For a key the operator fixed (billing, permissions) rather than replaced: a replaced
+  // key is a new key and starts healthy anyway.
+  app.post("/status/keys/:last4/enable", async (c) => {
+    const { keyPool } = c.get("deps");
+    const last4 = c.req.param("last4").replace(/^…/, "");
+    if (!/^[A-Za-z0-9_-]{4}$/.test(last4)) return c.json({ error: "Name the key by its last four characters, as GET /status shows them." }, 400);
+    if (!keyPool.enable) return c.json({ error: "This gateway's key pool cannot re-enable keys." }, 404);
+    const enabled = await keyPool.enable(last4);
+    if (enabled === 0) return c.json({ error: `No upstream key ends in ${last4}.` }, 404);
+    return c.json({ enabled, keys: await keyPool.status() });
+  });
 }
 
 async function buildView(keys: KeyStatus[], pending: () => Promise<UploadRecord[]>): Promise<StatusView> {
@@ -83,7 +95,8 @@ tr.cooling td:nth-child(2){color:#a60}tr.disabled td:nth-child(2){color:#b00;fon
 ${v.keys.length === 0 ? "<p>No upstream keys configured (ANTHROPIC_API_KEYS).</p>" : `<table><thead><tr><th>key</th><th>state</th><th>cooling until</th><th>requests</th><th>failures</th><th>in flight (this isolate)</th><th>last error</th><th>disabled because</th></tr></thead><tbody>
 ${keyRows}
 </tbody></table>
-<p><small>Disabled keys stay out of rotation until ANTHROPIC_API_KEYS is fixed.</small></p>`}
+<p><small>Disabled keys stay out of rotation until the key is replaced in ANTHROPIC_API_KEYS, or, once fixed, re-enabled with
+<code>curl -X POST -H "Authorization: Bearer $APIKEY" https://&lt;gateway&gt;/status/keys/&lt;last four&gt;/enable</code>.</small></p>`}
 <h2>Uploads awaiting cleanup</h2>
 ${v.uploads.error ? `<p>${esc(v.uploads.error)}</p>` : v.uploads.pending.length === 0 ? "<p>None.</p>" : `<table><thead><tr><th>file</th><th>name</th><th>uploaded by</th><th>bytes</th><th>uploaded</th><th>last used</th></tr></thead><tbody>
 ${uploadRows}
