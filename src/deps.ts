@@ -62,6 +62,8 @@ export interface KeyPool {
   end(key: string, outcome: KeyOutcome, scope: Pick<RequestScope, "waitUntil">): void;
   /** Operator view: no secret, keys by their last four characters. */
   status(): Promise<KeyStatus[]>;
+  /** Operator action: puts the keys ending in these four characters back into rotation; how many matched. */
+  enable?(last4: string): Promise<number>;
 }
 
 export interface KeyStatus {
