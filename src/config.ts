@@ -54,6 +54,12 @@ export const configSchema = z.object({
   UPLOAD_THRESHOLD_BYTES: int(1024 * 1024),
   FILE_IDLE_SECONDS: int(3600),
   AUTO_CACHE: bool(true),
+  /**
+   * TTL of the gateway's own cache breakpoints. 5m (default): writes cost 1.25× and a
+   * chat turn usually follows within minutes; 1h writes cost 2× and pay off only for
+   * chats with long pauses. Client breakpoints keep the ttl they carry.
+   */
+  AUTO_CACHE_TTL: z.enum(["5m", "1h"]).optional().default("5m"),
   UPSTREAM_TIMEOUT_MS: int(300_000),
   STREAM_KEEPALIVE_MS: int(15_000),
   MODELS_CACHE_SECONDS: int(3600),
