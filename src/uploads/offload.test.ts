@@ -92,6 +92,7 @@ describe("offloadLargeAttachments", () => {
     expect(result.fileIds).toHaveLength(2);
     expect([...rig.sim.files.values()].map((f) => f.mime_type).sort()).toEqual(["image/jpeg", "image/png"]);
     expect(result.body.messages[1]).toBe(body.messages[1]);
+    expect((await sendToSim(rig, { ...result.body, model: "claude-sonnet-4-5" }, result.betas)).status).toBe(200);
   });
 
   it("returns the same body and no beta when nothing is large, the Files beta when a file is referenced", async () => {
@@ -160,6 +161,27 @@ describe("cleanup after offloading", () => {
     rig.sim.fault(KEY_A, { status: 529 });
     const result = await offloadLargeAttachments(chatWithPdf(1), ctxFor(rig));
     expect((await sendToSim(rig, result.body, result.betas)).status).toBe(529);
+    await rig.tracker.sweep(Date.now() + 2 * 3600_000);
+    expect(rig.sim.files.size).toBe(0);
+  });
+
+  it("after the client aborts while the upload is in flight, the sweep finds the file that landed", async () => {
+    const abort = new AbortController();
+    const rig = uploadRig({
+      // The upstream stores the file, then the client goes away before the answer arrives.
+      wrap: (up) => async (req) => {
+        const res = await up(req);
+        if (new URL(req.url).pathname === "/v1/files" && req.method === "POST") {
+          abort.abort(new Error("client went away"));
+          throw new DOMException("aborted", "AbortError");
+        }
+        return res;
+      },
+    });
+    const ctx = { ...ctxFor(rig), scope: { waitUntil: () => undefined, signal: abort.signal } };
+    await expect(offloadLargeAttachments(chatWithPdf(1), ctx)).rejects.toThrow();
+    expect(rig.sim.files.size).toBe(1);
+    expect(rig.tracker.openIntents()).toHaveLength(1);
     await rig.tracker.sweep(Date.now() + 2 * 3600_000);
     expect(rig.sim.files.size).toBe(0);
   });
