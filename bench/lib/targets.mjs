@@ -2,7 +2,7 @@
  * Every benchmark target: how to start it and how to talk to it. Each runs in its own
  * process so that its CPU and memory can be read from /proc alone.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderConfig } from "../../scripts/workerd/capnp.mjs";
 import { prepareWorkerd, workerdBin } from "../../scripts/workerd/prepare.mjs";
@@ -58,7 +58,10 @@ export async function startNodeApp(name, port, simUrl, extra = {}) {
 /** Our Worker on plain workerd, with the config `npm run start:workerd` would generate. */
 export async function startWorkerdApp(name, port, simUrl, extra = {}) {
   const env = gatewayEnv(simUrl, port, `sk-ant-bench-${name}`, extra);
-  const configPath = await prepareWorkerd({ env, outdir: join(outDir, `workerd-${name}`), storage: "memory" });
+  const dir = join(outDir, `workerd-${name}`);
+  // A fresh state directory: each run starts with empty Durable Objects, as a new deployment would.
+  rmSync(join(dir, "state"), { recursive: true, force: true });
+  const configPath = await prepareWorkerd({ env, outdir: dir, storage: join(dir, "state") });
   const p = await startProcess({ name, cmd: workerdBin, args: ["serve", configPath], env, probe: `http://127.0.0.1:${port}/` });
   return { name, wire: "openai", url: `http://127.0.0.1:${port}`, path: "/v1/chat/completions", headers: { authorization: `Bearer ${CLIENT_KEY}` }, ...p };
 }

@@ -11,7 +11,7 @@ export const workerdBin = join(root, "node_modules/.bin/workerd");
 
 /**
  * @param {{ env: Record<string, string | undefined>, outdir: string, build?: boolean, storage?: string }} o
- *   storage: a directory for Durable Object data, or "memory"
+ *   storage: a directory for Durable Object data, or "memory" (only without SQLite classes)
  * @returns {Promise<string>} the config path, to run as `workerd serve <path>` with `env` as environment
  */
 export async function prepareWorkerd({ env, outdir, build = true, storage = "memory" }) {
@@ -31,6 +31,9 @@ export async function prepareWorkerd({ env, outdir, build = true, storage = "mem
     }
   }
 
+  const durableObjects = durableObjectsOf(wrangler);
+  // workerd offers the SQL API only on disk-backed storage; in memory, SQLite classes fail at first use.
+  if (storage === "memory" && durableObjects.some((d) => d.sql)) throw new Error("Durable Object storage \"memory\" cannot back SQLite classes; give a directory");
   const storageDir = storage === "memory" ? undefined : resolve(storage);
   if (storageDir) mkdirSync(storageDir, { recursive: true });
 
@@ -43,7 +46,7 @@ export async function prepareWorkerd({ env, outdir, build = true, storage = "mem
       compatibilityDate: wrangler.compatibility_date,
       compatibilityFlags: wrangler.compatibility_flags,
       vars,
-      durableObjects: durableObjectsOf(wrangler),
+      durableObjects,
       storageDir,
       address: env.ADDRESS || "0.0.0.0:8080",
       // The gateway fetches only its configured upstream (ANTHROPIC_BASE_URL), which may be

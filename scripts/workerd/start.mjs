@@ -4,8 +4,7 @@
  * configured from environment variables with the Worker's own var names.
  *
  *   ADDRESS            listen address (default 0.0.0.0:8080)
- *   WORKERD_STATE_DIR  Durable Object storage directory (default .wrangler/workerd-state;
- *                      "memory" keeps it for the process's lifetime only)
+ *   WORKERD_STATE_DIR  Durable Object storage directory (default .wrangler/workerd-state)
  *   WORKERD_VARS       extra comma-separated variable names to pass through
  *   WORKERD_NO_BUILD=1 reuse the last bundle in .wrangler/workerd
  */
