@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ClaudeSimulator } from "./index";
 import { assemble, messagesRequest, parseSse, send, userTurn } from "./test-support";
 
@@ -82,6 +82,16 @@ describe("streaming", () => {
     expect(message.content[0].signature.length).toBeGreaterThan(20);
     expect(message.content[1]).toMatchObject({ type: "tool_use", name: "lookup", input: { q: "x" } });
     expect(message.stop_reason).toBe("tool_use");
+  });
+
+  it("streams a scripted refusal like the recorded one: no blocks, stop_details on message_delta", async () => {
+    const recorded = inject("recordedFixtures")["anthropic-refusal.chunks.txt"]!.trim().split("\n").map((l) => JSON.parse(l));
+    const recordedDelta = recorded.find((e) => e.type === "message_delta");
+    const sim = new ClaudeSimulator();
+    sim.script({ content: [], stop_reason: "refusal", stop_details: recordedDelta.delta.stop_details });
+    const { events } = await stream(sim, userTurn("something bad", "claude-fable-5"));
+    expect(events.map((e) => e.event)).toEqual(recorded.map((e) => e.type));
+    expect(events.find((e) => e.event === "message_delta")!.data.delta).toEqual(recordedDelta.delta);
   });
 
   it("paces events by streamDelayMs and stops when the request is aborted", async () => {

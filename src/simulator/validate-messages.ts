@@ -119,7 +119,8 @@ function validateToolPairing(messages: Block[]): void {
 
 function countCacheControl(body: Block): number {
   const has = (b: Block) => (b && typeof b === "object" && b.cache_control ? 1 : 0);
-  let count = 0;
+  // Automatic caching (top-level cache_control) takes one of the four slots.
+  let count = has(body);
   for (const tool of Array.isArray(body.tools) ? body.tools : []) count += has(tool);
   for (const block of Array.isArray(body.system) ? body.system : []) count += has(block);
   for (const message of body.messages as Block[]) {
