@@ -3,6 +3,7 @@ import type { CompletionUsage } from "../openai/types";
 import { KEEP_ALIVE } from "./chunk-writer";
 import type { ResponseContext, ThinkingCapture } from "./response";
 import { LOST, StreamTranslator } from "./stream-translator";
+import { Utf8Pool } from "./utf8-pool";
 
 export interface StreamContext extends ResponseContext {
   includeUsage: boolean; // stream_options.include_usage
@@ -16,8 +17,8 @@ export interface StreamContext extends ResponseContext {
   }): void;
 }
 
-const encoder = new TextEncoder();
-const KEEP_ALIVE_BYTES = encoder.encode(KEEP_ALIVE);
+// Shared by all streams of the isolate: views into it are never rewritten (see Utf8Pool).
+const utf8 = new Utf8Pool();
 const INTERNAL = { type: "api_error", message: "The gateway failed to translate the upstream answer; the response is incomplete." };
 export const CLIENT_GONE = { type: "client_disconnected", message: "The client closed the connection before the answer was complete." };
 
@@ -59,7 +60,7 @@ export function createChatCompletionStream(upstreamBody: ReadableStream<Uint8Arr
   const flush = (): boolean => {
     const text = translator.take();
     if (text) {
-      controller.enqueue(encoder.encode(text));
+      controller.enqueue(utf8.encode(text));
       lastSent = Date.now();
     }
     if (translator.done) {
@@ -77,7 +78,7 @@ export function createChatCompletionStream(upstreamBody: ReadableStream<Uint8Arr
     const idle = Date.now() - lastSent;
     if (idle >= keepAliveMs) {
       try {
-        controller.enqueue(KEEP_ALIVE_BYTES);
+        controller.enqueue(utf8.encode(KEEP_ALIVE));
       } catch {
         return;
       }
