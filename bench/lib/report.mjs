@@ -43,6 +43,11 @@ export function verdicts(r) {
     add("workerd vs floors", "CPU per streamed event vs identity-transform floor (µs)", e("workerd"), e("floor-identity"), e("workerd") / e("floor-identity"), "≤ 1.2×", e("workerd") / e("floor-identity") <= 1.2);
     add("workerd vs floors", "CPU per streamed event, pass-through floor (µs)", e("floor-pass"), e("floor-identity"), e("floor-pass") / e("floor-identity"), "(reported)", null);
   }
+  // The same per-event CPU with an instant upstream: events arrive batched, so fixed per-chunk costs shrink.
+  const sm = r.streamMemory;
+  const inst = (n) => get(sm, n, "cpuUsPerEventLarge");
+  if (inst("node") && inst("portkey")) add("node vs portkey", "CPU per streamed event, instant upstream (µs)", inst("node"), inst("portkey"), inst("node") / inst("portkey"), "≤ 0.25×", inst("node") / inst("portkey") <= 0.25);
+  if (inst("workerd") && inst("floor-identity")) add("workerd vs floors", "CPU per streamed event, instant upstream, vs identity floor (µs)", inst("workerd"), inst("floor-identity"), inst("workerd") / inst("floor-identity"), "≤ 1.2×", inst("workerd") / inst("floor-identity") <= 1.2);
   const tr = r.translator;
   if (tr?.translatorUsPerEvent) add("translator", "µs per upstream event, in-process", tr.translatorUsPerEvent, tr.baselineUsPerEvent, tr.translatorUsPerEvent / tr.baselineUsPerEvent, "≤ 3 µs", tr.translatorUsPerEvent <= 3);
   for (const [name, m] of Object.entries(r.streamMemory ?? {})) {
