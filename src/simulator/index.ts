@@ -37,7 +37,7 @@ export interface ReceivedRequest {
 }
 
 const VERSIONS: ApiVersion[] = ["2023-06-01", "2026-10-21"];
-const INVALID_JSON = Symbol("invalid-json");
+const INVALID_BODY = Symbol("invalid-body");
 
 export class ClaudeSimulator {
   /** The Upstream: a bound function, pass it around as `sim.fetch`. */
@@ -97,13 +97,13 @@ export class ClaudeSimulator {
     const path = url.pathname.replace(/\/+$/, "");
     const { body, form } = await readBody(request);
     const apiKey = request.headers.get("x-api-key") || bearer(request.headers.get("authorization"));
-    this.received.push({ method: request.method, path, query: url.search.replace(/^\?/, ""), headers: request.headers, body: body === INVALID_JSON ? null : body, apiKey });
+    this.received.push({ method: request.method, path, query: url.search.replace(/^\?/, ""), headers: request.headers, body: body === INVALID_BODY ? null : body, apiKey });
 
     const headers = baseHeaders(this.requestCount++);
     try {
       const route = this.route(request.method, path);
       const ctx = this.authorize(request, apiKey);
-      if (body === INVALID_JSON) throw invalidRequest("There was an error parsing the body of your request: invalid JSON");
+      if (body === INVALID_BODY) throw invalidRequest("There was an error parsing the body of your request");
       return await route(ctx, { body, form, query: url.searchParams, headers });
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err, headers);
@@ -123,7 +123,12 @@ export class ClaudeSimulator {
   }
 
   private route(method: string, path: string): Route {
-    const parts = path.split("/").slice(1).map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = path.split("/").slice(1).map(decodeURIComponent);
+    } catch {
+      throw notFound("Not Found");
+    }
     const [v1, resource, id, sub] = parts;
     if (v1 !== "v1" || parts.length > 4) throw notFound("Not Found");
     if (resource === "messages" && method === "POST") {
@@ -165,7 +170,8 @@ async function readBody(request: Request): Promise<{ body: any; form: FormData |
   if (request.method === "GET" || request.method === "HEAD" || request.body === null) return { body: null, form: null };
   const type = request.headers.get("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
-    const form = await request.formData();
+    const form = await request.formData().catch(() => null);
+    if (!form) return { body: INVALID_BODY, form: null };
     const file = form.get("file");
     const body = file && typeof file !== "string" ? { filename: file.name, mime_type: file.type, size_bytes: file.size } : {};
     return { body, form };
@@ -175,6 +181,6 @@ async function readBody(request: Request): Promise<{ body: any; form: FormData |
   try {
     return { body: JSON.parse(text), form: null };
   } catch {
-    return { body: INVALID_JSON, form: null };
+    return { body: INVALID_BODY, form: null };
   }
 }

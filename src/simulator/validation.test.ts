@@ -35,6 +35,12 @@ describe("header checks", () => {
     expect((await errorOf(ok, { "anthropic-version": "2026-10-21" })).status).toBe(200);
   });
 
+  it("rejects a body that is not JSON", async () => {
+    const res = await new ClaudeSimulator().fetch(new Request(`${BASE}/v1/messages`, { method: "POST", headers: { "x-api-key": "sk-ant-x", "anthropic-version": "2023-06-01", "content-type": "application/json" }, body: "{nope" }));
+    expect(res.status).toBe(400);
+    expect((await res.json<any>()).error.type).toBe("invalid_request_error");
+  });
+
   it("answers unknown paths with not_found_error", async () => {
     const res = await new ClaudeSimulator().fetch(new Request(`${BASE}/v1/complete`, { method: "POST" }));
     expect(res.status).toBe(404);
