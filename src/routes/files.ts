@@ -3,7 +3,7 @@ import type { GatewayEnv } from "../app-env";
 import { AnthropicFiles } from "../anthropic/files";
 import type { GatewayDeps, KeyOutcome, UploadRecord } from "../deps";
 import { GatewayError, invalidRequest } from "../errors";
-import { upstreamKeys } from "../runtime/build-deps";
+import { upstreamKeys } from "../config";
 import { keyForHash, keyHash } from "../uploads/tracker";
 
 /** The Files API's own limit per file. */
