@@ -81,3 +81,12 @@ export function parseConfig(env: Record<string, unknown>): Config {
   const upstream = data.UPSTREAM === "auto" ? (data.ANTHROPIC_API_KEYS.length ? "anthropic" : "simulator") : data.UPSTREAM;
   return { ...data, UPSTREAM: upstream };
 }
+
+/** The key the offline demo uses against its own simulator; it never leaves the process. */
+export const SIMULATOR_DEMO_KEY = "sk-ant-simulator-offline-demo";
+
+/** The upstream keys in use: the operator's, or the demo key in simulator mode. */
+export function upstreamKeys(config: Config): string[] {
+  if (config.ANTHROPIC_API_KEYS.length) return config.ANTHROPIC_API_KEYS;
+  return config.UPSTREAM === "simulator" ? [SIMULATOR_DEMO_KEY] : [];
+}

@@ -1,5 +1,49 @@
+import { createApp } from "./app";
+import { parseConfig, upstreamKeys, type Config } from "./config";
+import type { GatewayDeps } from "./deps";
+import { buildDeps } from "./runtime/build-deps";
+import { DurableObjectKeyStateStore, type KeyPoolDO } from "./pool/key-pool-do";
+import { DurableUploadTracker } from "./uploads/durable-tracker";
+import { setUploadTrackerHooks, type UploadTrackerDO } from "./uploads/upload-tracker-do";
+import { workersCacheBlobs } from "./thinking/store";
+import { createConsoleLogger } from "./log";
+
+export { KeyPoolDO } from "./pool/key-pool-do";
+export { UploadTrackerDO } from "./uploads/upload-tracker-do";
+
+interface WorkerEnv extends Record<string, unknown> {
+  KEY_POOL?: DurableObjectNamespace<KeyPoolDO>;
+  UPLOAD_TRACKER?: DurableObjectNamespace<UploadTrackerDO>;
+}
+
+/** Built once per isolate: config parsing, key pool snapshot, model cache and the rest. */
+let isolate: { env: WorkerEnv; deps: GatewayDeps } | undefined;
+
+function depsFor(env: WorkerEnv): GatewayDeps {
+  if (isolate?.env === env) return isolate.deps;
+  const log = createConsoleLogger();
+  const config: Config = parseConfig(env);
+  const deps = buildDeps(config, {
+    log,
+    keyStore: env.KEY_POOL ? new DurableObjectKeyStateStore(env.KEY_POOL) : undefined,
+    uploads: env.UPLOAD_TRACKER ? () => new DurableUploadTracker(env.UPLOAD_TRACKER!) : undefined,
+    thinkingCache: typeof caches !== "undefined" ? workersCacheBlobs(caches.default) : undefined,
+  });
+  setUploadTrackerHooks({ upstream: deps.upstream });
+  if (config.UPSTREAM === "simulator") log.info("simulator_mode", { note: "answering from the built-in Claude simulator; no request leaves this Worker" });
+  else if (!upstreamKeys(config).length) log.error("no_upstream_keys", { note: "ANTHROPIC_API_KEYS is empty: every chat request will fail until the operator sets it" });
+  isolate = { env, deps };
+  return deps;
+}
+
+const app = createApp({
+  deps: (c) => depsFor(c.env as WorkerEnv),
+  scope: (c) => ({
+    waitUntil: (p) => (c.executionCtx ? c.executionCtx.waitUntil(p) : void p.catch(() => undefined)),
+    signal: c.req.raw.signal,
+  }),
+});
+
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("ok");
-  },
-} satisfies ExportedHandler;
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+} satisfies ExportedHandler<WorkerEnv>;

@@ -1,0 +1,86 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { GatewayEnv } from "./app-env";
+import type { GatewayDeps, RequestScope } from "./deps";
+import { GatewayError } from "./errors";
+import { errorResponse } from "./openai/errors";
+import { clientAuth } from "./middleware/auth";
+import { registerHealth } from "./routes/health";
+import { registerModels } from "./routes/models";
+import { registerChatCompletions } from "./routes/chat-completions";
+import { registerFiles } from "./routes/files";
+import { registerMessages } from "./routes/messages";
+import { registerStatus } from "./routes/status";
+
+/** How the runtime hands each request its dependencies and per-request hooks. */
+export interface RuntimeBinding {
+  deps(c: { env: unknown }): GatewayDeps;
+  scope(c: { executionCtx?: { waitUntil(p: Promise<unknown>): void }; req: { raw: Request } }): RequestScope;
+}
+
+/** The OpenAI-compatible API, mounted under /v1, /hf/v1 (hosts that block /v1) and the root. */
+function openaiApi(): Hono<GatewayEnv> {
+  const api = new Hono<GatewayEnv>();
+  registerModels(api);
+  registerChatCompletions(api);
+  registerFiles(api);
+  registerMessages(api);
+  for (const path of ["/embeddings", "/completions", "/responses", "/audio/*", "/images/*", "/fim/completions", "/rerank"]) {
+    api.all(path, () => {
+      throw new GatewayError(404, `This gateway serves Claude through /v1/chat/completions; ${path.replace("/*", "")} is not available. (Vercel AI SDK users: use openai.chat(model) or createOpenAICompatible.)`, "not_found_error", null, "unsupported_endpoint");
+    });
+  }
+  return api;
+}
+
+export function createApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+
+  app.use("*", async (c, next) => {
+    c.set("deps", runtime.deps(c));
+    let executionCtx: { waitUntil(p: Promise<unknown>): void } | undefined;
+    try {
+      executionCtx = c.executionCtx;
+    } catch {
+      executionCtx = undefined; // Node: no ExecutionContext
+    }
+    c.set("scope", runtime.scope({ executionCtx, req: c.req }));
+    await next();
+  });
+
+  app.use(
+    "*",
+    cors({
+      origin: (origin) => origin || "*",
+      allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+      // No allowHeaders: Hono then reflects Access-Control-Request-Headers, which covers
+      // Authorization, X-Stainless-*, X-Title and whatever else a client sends.
+      exposeHeaders: ["retry-after", "retry-after-ms", "x-request-id", "x-claude2api-upstream", "x-claude2api-context-trimmed", "x-claude2api-thinking"],
+      maxAge: 86400,
+    }),
+  );
+
+  registerHealth(app);
+  app.use("*", async (c, next) => {
+    if (c.req.method === "OPTIONS") return next();
+    return clientAuth()(c, next);
+  });
+
+  // NextChat users often paste `…/v1` as the host, producing /v1/v1/…
+  app.route("/v1/v1", openaiApi());
+  app.route("/v1", openaiApi());
+  app.route("/hf/v1", openaiApi());
+  registerStatus(app);
+  app.route("/", openaiApi());
+
+  app.notFound((c) =>
+    errorResponse(new GatewayError(404, `Unknown endpoint ${c.req.method} ${new URL(c.req.url).pathname}. This gateway serves /v1/chat/completions, /v1/models and /v1/files.`, "not_found_error", null, "unknown_url")),
+  );
+  app.onError((err, c) => {
+    if (!(err instanceof GatewayError)) {
+      c.get("deps")?.log.error("unhandled_error", { path: new URL(c.req.url).pathname, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    }
+    return errorResponse(err);
+  });
+  return app;
+}

@@ -1,0 +1,92 @@
+import type { Context, Hono } from "hono";
+import type { GatewayEnv } from "../app-env";
+import { GatewayError } from "../errors";
+import { anthropicHeaders, upstreamUrl } from "../anthropic/client";
+import { upstreamUnreachable } from "../anthropic/errors";
+import { sendWithFailover } from "../pool/failover";
+import { poolFor } from "./upstream-pool";
+import { redactSecrets } from "../log";
+
+/**
+ * Anthropic-format passthrough for Anthropic-format clients (Claude Code, the
+ * Anthropic SDKs): same key pool and failover, body and stream passed through
+ * untouched. Errors the gateway itself raises are rendered in Anthropic's shape,
+ * since that is what these clients parse.
+ */
+export function registerMessages(app: Hono<GatewayEnv>): void {
+  app.post("/messages", (c) => forward(c, "/v1/messages"));
+  app.post("/messages/count_tokens", (c) => forward(c, "/v1/messages/count_tokens"));
+}
+
+const ANTHROPIC_TYPE: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  502: "api_error",
+  503: "overloaded_error",
+  504: "timeout_error",
+};
+
+function anthropicError(err: GatewayError): Response {
+  const body = { type: "error", error: { type: ANTHROPIC_TYPE[err.status] ?? "api_error", message: redactSecrets(err.message) } };
+  return new Response(JSON.stringify(body), { status: err.status, headers: { "content-type": "application/json", ...err.headers } });
+}
+
+async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> {
+  const deps = c.get("deps");
+  const scope = c.get("scope");
+  const { config } = deps;
+  try {
+    const raw = await c.req.raw.arrayBuffer();
+    try {
+      JSON.parse(new TextDecoder().decode(raw));
+    } catch {
+      throw new GatewayError(400, "The request body is not valid JSON.", "invalid_request_error");
+    }
+    const version = c.req.header("anthropic-version") ?? config.ANTHROPIC_VERSION;
+    const betas = (c.req.header("anthropic-beta") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const pool = poolFor(deps, c.get("passthroughKey"));
+    let timedOut = false;
+    const { response } = await sendWithFailover({
+      pool,
+      scope,
+      maxAttempts: config.MAX_UPSTREAM_ATTEMPTS,
+      log: deps.log,
+      attempt: async (key, signal) => {
+        const timer = new AbortController();
+        const t = setTimeout(() => {
+          timedOut = true;
+          timer.abort(new Error("upstream timeout"));
+        }, config.UPSTREAM_TIMEOUT_MS);
+        try {
+          return await deps.upstream(
+            new Request(upstreamUrl(config.ANTHROPIC_BASE_URL, path), {
+              method: "POST",
+              headers: anthropicHeaders(key, version, betas),
+              body: raw,
+              signal: AbortSignal.any([signal, timer.signal]),
+            }),
+          );
+        } finally {
+          clearTimeout(t);
+        }
+      },
+    }).catch((err: unknown) => {
+      if (err instanceof GatewayError) throw err;
+      throw upstreamUnreachable(err, config.ANTHROPIC_BASE_URL, timedOut);
+    });
+    // Pass the upstream answer through as it is, success or error, minus hop headers.
+    const headers = new Headers();
+    for (const name of ["content-type", "request-id", "retry-after", "x-should-retry"]) {
+      const v = response.headers.get(name);
+      if (v) headers.set(name, v);
+    }
+    for (const [name, v] of response.headers) if (name.startsWith("anthropic-ratelimit-")) headers.set(name, v);
+    return new Response(response.body, { status: response.status, headers });
+  } catch (err) {
+    if (err instanceof GatewayError) return anthropicError(err);
+    throw err;
+  }
+}

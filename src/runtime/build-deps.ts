@@ -1,0 +1,71 @@
+import type { Config } from "../config";
+import type { GatewayDeps, KeyPool, Logger, ModelCatalog, ThinkingStore, UploadTracker } from "../deps";
+import type { Upstream } from "../upstream";
+import { getJson } from "../anthropic/client";
+import { AnthropicFiles } from "../anthropic/files";
+import { CachedModelCatalog } from "../models/catalog";
+import { IsolateKeyPool } from "../pool/isolate-pool";
+import { MemoryKeyStateStore, type KeyStateStore } from "../pool/store";
+import { ClaudeSimulator } from "../simulator";
+import { TieredThinkingStore, type BlobCache } from "../thinking/store";
+import { MemoryUploadTracker } from "../uploads/memory-tracker";
+import { filesSweepIO } from "../uploads/sweep-io";
+import { createConsoleLogger } from "../log";
+import { upstreamKeys } from "../config";
+
+
+/**
+ * The runtime-specific parts: on Workers the shared state lives in Durable Objects and
+ * the Cache API; on Node (and in tests) in process memory. Everything else is built
+ * the same way everywhere, so no code path exists only for one runtime or for tests.
+ */
+export interface RuntimeParts {
+  /** The transport to the Anthropic API; default global fetch (or a simulator in simulator mode). */
+  upstream?: Upstream;
+  keyStore?: KeyStateStore;
+  uploads?: (files: AnthropicFiles, keys: readonly string[], log: Logger) => UploadTracker;
+  thinkingCache?: BlobCache;
+  log?: Logger;
+}
+
+export function buildDeps(config: Config, parts: RuntimeParts = {}): GatewayDeps {
+  const log = parts.log ?? createConsoleLogger();
+  const upstream = parts.upstream ?? (config.UPSTREAM === "simulator" ? new ClaudeSimulator({ streamDelayMs: 20 }).fetch : (req: Request) => fetch(req));
+  const keys = upstreamKeys(config);
+  const target = { upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION };
+  const files = new AnthropicFiles(target);
+
+  const keyPool: KeyPool = new IsolateKeyPool({ keys, store: parts.keyStore ?? new MemoryKeyStateStore(), log });
+  const models: ModelCatalog = new CachedModelCatalog(() => fetchModelList(target, keys, log), config.MODELS_CACHE_SECONDS * 1000);
+  const thinking: ThinkingStore = new TieredThinkingStore(parts.thinkingCache);
+  const uploads: UploadTracker =
+    parts.uploads?.(files, keys, log) ??
+    new MemoryUploadTracker({ chatDelete: config.CHAT_DELETE, idleSeconds: config.FILE_IDLE_SECONDS, io: filesSweepIO(files, keys), log });
+
+  return { config, upstream, keyPool, models, thinking, uploads, log };
+}
+
+/**
+ * The upstream's model list, all pages, with whichever key is healthy. Undefined when
+ * there is no key or the upstream has no models endpoint (the built-in table is used).
+ */
+async function fetchModelList(target: Parameters<typeof getJson>[0], keys: readonly string[], log: Logger): Promise<unknown[] | undefined> {
+  const key = keys[Math.floor(Math.random() * keys.length)];
+  if (!key) return undefined;
+  const data: unknown[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const res = await getJson(target, `/v1/models?limit=1000${after ? `&after_id=${encodeURIComponent(after)}` : ""}`, key, AbortSignal.timeout(10_000));
+    if (!res.ok) {
+      log.warn("models_list_unavailable", { status: res.status, note: "using the built-in model table" });
+      await res.body?.cancel();
+      return undefined;
+    }
+    const body = (await res.json()) as { data?: unknown[]; has_more?: boolean; last_id?: string };
+    data.push(...(body.data ?? []));
+    if (!body.has_more || !body.last_id) break;
+    after = body.last_id;
+  }
+  return data;
+}
+export { upstreamKeys, SIMULATOR_DEMO_KEY } from "../config";

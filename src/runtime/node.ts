@@ -1,0 +1,36 @@
+/**
+ * The same Hono app on Node (self-hosting, benchmarks): `npm run start:node`.
+ * Configured from environment variables with the Worker's names, plus ADDRESS
+ * (host:port, default 0.0.0.0:8080). Shared state (key pool, uploads, thinking) lives
+ * in this process.
+ */
+import { serve } from "@hono/node-server";
+import { createApp } from "../app";
+import { parseConfig, type Config } from "../config";
+import { buildDeps } from "./build-deps";
+import { createConsoleLogger } from "../log";
+
+const log = createConsoleLogger({ runtime: "node" });
+function loadConfig(): Config {
+  try {
+    return parseConfig(process.env);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    return process.exit(1);
+  }
+}
+const config = loadConfig();
+const deps = buildDeps(config, { log });
+const app = createApp({
+  deps: () => deps,
+  scope: (c) => ({ waitUntil: (p) => void p.catch((e) => log.warn("background_task_failed", { error: String(e) })), signal: c.req.raw.signal }),
+});
+
+const address = process.env.ADDRESS ?? "0.0.0.0:8080";
+const sep = address.lastIndexOf(":");
+const hostname = sep > 0 ? address.slice(0, sep) : "0.0.0.0";
+const port = Number(sep >= 0 ? address.slice(sep + 1) : address) || 8080;
+
+serve({ fetch: app.fetch, hostname, port }, (info) => {
+  log.info("listening", { address: `${hostname}:${info.port}`, upstream: config.UPSTREAM, base_url: config.ANTHROPIC_BASE_URL });
+});
