@@ -299,10 +299,15 @@ describe("thinking capture", () => {
       stop_sequence: null,
       usage: { input_tokens: 10, output_tokens: 20 },
     };
-    const { summary, parsed } = await run(recordedSse(messageToStreamLines(msg)), { reasoningOutput: "hidden" });
-    checkContract(parsed, true);
-    expect(summary.thinking).toEqual({ toolCallIds: ["toolu_A", "toolu_B"], blocks: [msg.content[0], msg.content[1]] });
-    expect(summary.finishReason).toBe("tool_calls");
+    for (const reasoningOutput of MODES) {
+      const { summary, parsed, out } = await run(recordedSse(messageToStreamLines(msg)), { reasoningOutput });
+      checkContract(parsed, true);
+      expect(summary.thinking).toEqual({ toolCallIds: ["toolu_A", "toolu_B"], blocks: [msg.content[0], msg.content[1]] });
+      expect(summary.finishReason).toBe("tool_calls");
+      const expected = translateMessage(msg as any, { ...base, reasoningOutput }).completion.choices[0].message;
+      expect(out.content).toBe(expected.content ?? "");
+      if (reasoningOutput === "think_tags") expect(out.content).toBe("<think>Let me think about the weather in Paris.</think>");
+    }
   });
 });
 
