@@ -6,7 +6,7 @@ import { newMessageId, newToolUseId } from "./ids";
 import { defaultAnswer } from "./mini-model";
 import { finish, outputTokens, type Finished } from "./finish";
 import { promptUnits, totalInputTokens, type PromptCache } from "./prompt-cache";
-import type { RequestContext } from "./request-context";
+import { INTERLEAVED_THINKING_BETA, type RequestContext } from "./request-context";
 import type { ScriptedTurn } from "./scripted-turn";
 import type { ThinkingSigner } from "./signature";
 import { sleep } from "./sleep";
@@ -45,7 +45,7 @@ export class MessagesApi {
 
     const turn = this.state.scripts.shift();
     if (turn && "error" in turn) throw new ApiError(turn.error.status, turn.error.type, turn.error.message, turn.error.headers);
-    const answer = turn ? scripted(turn) : defaultFinished(body);
+    const answer = turn ? scripted(turn) : defaultFinished(body, ctx);
     const output = answer.content.reduce((sum, b) => sum + outputTokens(b), 0);
     const content = await this.seal(answer.content, body.thinking?.display === "omitted");
 
@@ -107,8 +107,9 @@ export class MessagesApi {
   }
 }
 
-function defaultFinished(body: Block): Finished {
-  const draft = defaultAnswer(body);
+function defaultFinished(body: Block, ctx: RequestContext): Finished {
+  const interleaved = body.thinking?.type === "adaptive" || ctx.betas.has(INTERLEAVED_THINKING_BETA);
+  const draft = defaultAnswer(body, { interleaved });
   return finish(draft.content, draft.stop_reason, body);
 }
 

@@ -42,7 +42,12 @@ function mentions(text: string, name: string): boolean {
   return lower.includes(n) || lower.includes(n.replace(/[_-]+/g, " "));
 }
 
-export function defaultAnswer(body: Block): Draft {
+export interface AnswerOptions {
+  /** Thinking between tool calls: adaptive thinking, or the interleaved-thinking beta. */
+  interleaved: boolean;
+}
+
+export function defaultAnswer(body: Block, options: AnswerOptions): Draft {
   const messages: Block[] = body.messages;
   const lastUser = [...messages].reverse().find((m) => m?.role === "user");
   const userBlocks = blocksOf(lastUser);
@@ -61,7 +66,9 @@ export function defaultAnswer(body: Block): Draft {
         : `The tool ${name} returned: ${quote(resultText(r.content))}`;
     });
     const toolNames = toolResults.map((r) => names.get(r.tool_use_id) ?? "tool");
-    if (thinking) content.push({ type: "thinking", thinking: `The results from ${listNames([...new Set(toolNames)])} are in. I'll summarize them for the user.` });
+    // Without interleaved thinking the model thinks once, at the start of the turn, and a tool
+    // result continues that same turn.
+    if (thinking && options.interleaved) content.push({ type: "thinking", thinking: `The results from ${listNames([...new Set(toolNames)])} are in. I'll summarize them for the user.` });
     content.push({ type: "text", text: lines.join("\n") });
     return { content, stop_reason: "end_turn" };
   }

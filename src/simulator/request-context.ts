@@ -4,6 +4,7 @@ export type ApiVersion = "2023-06-01" | "2026-10-21";
 
 /** Under 2023-06-01 the Files API (and file sources in messages) need this beta. */
 export const FILES_BETA = "files-api-2025-04-14";
+export const INTERLEAVED_THINKING_BETA = "interleaved-thinking-2025-05-14";
 
 /** What a route needs to know about the request besides its body. */
 export interface RequestContext {

@@ -31,6 +31,16 @@ describe("signed thinking round trip", () => {
     });
   }
 
+  it("thinks again after a tool result only when thinking is interleaved", async () => {
+    const sim = new ClaudeSimulator();
+    const enabled = { type: "enabled", budget_tokens: 1024 };
+    const answer = await toolTurn(sim, "claude-sonnet-4-5", enabled);
+    const plain = await send(sim, continuation("claude-sonnet-4-5", enabled, answer.content));
+    expect(plain.json.content.map((b: any) => b.type)).toEqual(["text"]);
+    const interleaved = await send(sim, continuation("claude-sonnet-4-5", enabled, answer.content), { "anthropic-beta": "interleaved-thinking-2025-05-14" });
+    expect(interleaved.json.content.map((b: any) => b.type)).toEqual(["thinking", "text"]);
+  });
+
   it("altered thinking text fails the signature check", async () => {
     const sim = new ClaudeSimulator();
     const answer = await toolTurn(sim, "claude-sonnet-4-5", { type: "enabled", budget_tokens: 1024 });
