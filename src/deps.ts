@@ -2,6 +2,7 @@ import type { Config } from "./config";
 import type { Upstream } from "./upstream";
 import type { ModelProfile } from "./models/profile";
 import type { AnthropicContentBlock } from "./anthropic/types";
+import type { UploadTracker } from "./uploads/tracker";
 
 /**
  * Everything a request handler needs from outside itself. The Worker builds it from
@@ -87,23 +88,8 @@ export interface ThinkingStore {
   get(toolCallId: string): Promise<AnthropicContentBlock[] | undefined>;
 }
 
-export interface UploadRecord {
-  fileId: string;
-  sha256: string;
-  bytes: number;
-  uploadedAt: number;
-  lastUsedAt: number;
-  /** Upstream key that owns the file (files are per workspace). Stored as last four only in views. */
-  keyHint: string;
-}
-
-/** Files the gateway uploaded on its own (never client uploads through /v1/files). */
-export interface UploadTracker {
-  lookup(sha256: string, keyHint: string): Promise<UploadRecord | undefined>;
-  record(rec: UploadRecord): Promise<void>;
-  touch(fileIds: string[], scope: Pick<RequestScope, "waitUntil">): void;
-  pending(): Promise<UploadRecord[]>;
-}
+// UploadTracker and UploadRecord live beside their implementations.
+export type { UploadTracker, UploadRecord, UploadIntent, UploadOwner } from "./uploads/tracker";
 
 export interface Logger {
   info(event: string, fields?: Record<string, unknown>): void;
