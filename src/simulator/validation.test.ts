@@ -90,6 +90,23 @@ describe("body validation messages", () => {
     expect(err.message).toMatch(/^temperature: /);
   });
 
+  it("applies the other 2026-10-21 rules: no documents from the assistant, no citations from the user", async () => {
+    const v2026 = { "anthropic-version": "2026-10-21" };
+    const doc = { type: "document", source: { type: "text", media_type: "text/plain", data: "d" } };
+    const fromAssistant = { model: "claude-sonnet-4-5", max_tokens: 10, messages: [{ role: "user", content: "x" }, { role: "assistant", content: [doc] }, { role: "user", content: "y" }] };
+    expect((await errorOf(fromAssistant)).status).toBe(200);
+    expect((await errorOf(fromAssistant, v2026)).status).toBe(400);
+    const cited = { model: "claude-sonnet-4-5", max_tokens: 10, messages: [{ role: "user", content: [{ type: "text", text: "x", citations: [{ type: "char_location", cited_text: "x" }] }] }] };
+    expect((await errorOf(cited)).status).toBe(200);
+    expect((await errorOf(cited, v2026)).status).toBe(400);
+  });
+
+  it("checks effort levels against the model", async () => {
+    expect((await errorOf(userTurn("x", "claude-opus-4-8", { output_config: { effort: "xhigh" } }))).status).toBe(200);
+    expect((await errorOf(userTurn("x", "claude-opus-4-6", { output_config: { effort: "xhigh" } }))).status).toBe(400);
+    expect((await errorOf(userTurn("x", "claude-opus-4-8", { output_config: { effort: "extreme" } }))).status).toBe(400);
+  });
+
   it("rejects a prompt longer than the context window", async () => {
     const err = await errorOf(userTurn("x".repeat(900_000), "claude-haiku-4-5"));
     expect(err.message).toMatch(/^prompt is too long: \d+ tokens > 200000 maximum$/);
