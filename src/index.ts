@@ -29,7 +29,8 @@ function depsFor(env: WorkerEnv): GatewayDeps {
     uploads: env.UPLOAD_TRACKER ? () => new DurableUploadTracker(env.UPLOAD_TRACKER!) : undefined,
     thinkingCache: typeof caches !== "undefined" ? workersCacheBlobs(caches.default) : undefined,
   });
-  setUploadTrackerHooks({ upstream: deps.upstream });
+  // The UploadTracker DO sweeps files through the same upstream (the simulator in demo mode).
+  setUploadTrackerHooks({ upstream: deps.upstream, keys: () => upstreamKeys(config) });
   if (config.UPSTREAM === "simulator") log.info("simulator_mode", { note: "answering from the built-in Claude simulator; no request leaves this Worker" });
   else if (!upstreamKeys(config).length) log.error("no_upstream_keys", { note: "ANTHROPIC_API_KEYS is empty: every chat request will fail until the operator sets it" });
   isolate = { env, deps };

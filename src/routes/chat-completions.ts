@@ -1,6 +1,6 @@
 import type { Context, Hono } from "hono";
 import type { GatewayEnv } from "../app-env";
-import type { GatewayDeps, KeyPool, RequestScope } from "../deps";
+import type { GatewayDeps, KeyOutcome, KeyPool, RequestScope } from "../deps";
 import type { AnthropicMessage, AnthropicRequest } from "../anthropic/types";
 import { GatewayError } from "../errors";
 import { parseChatRequest, type ChatRequest } from "../openai/schema";
@@ -12,6 +12,13 @@ import { postJson, type UpstreamTarget } from "../anthropic/client";
 import { upstreamError, upstreamUnreachable } from "../anthropic/errors";
 import { sendWithFailover } from "../pool/failover";
 import { poolFor, midStreamOutcome } from "./upstream-pool";
+import { singleKeyPool } from "../pool/passthrough";
+import { AnthropicFiles } from "../anthropic/files";
+import { offloadLargeAttachments } from "../uploads/offload";
+import { applyCacheBreakpoints } from "../translate/cache-breakpoints";
+import { packHistory } from "../translate/history";
+import { parseContextOverflow, trimForContext } from "../translate/context-trim";
+import { pinClientFiles } from "./client-files";
 import { keyHint } from "../log";
 import { readJsonBody } from "./json-body";
 import { newCompletionId } from "../translate/ids";
@@ -53,38 +60,39 @@ async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: Requ
   if (translated.thinkingDroppedReason) deps.log.info("thinking_dropped", { model: profile.id, reason: translated.thinkingDroppedReason });
 
   const stream = req.stream === true;
-  const body: AnthropicRequest = { ...translated.body, stream };
-  const payload = JSON.stringify(body);
-
-  const pool = poolFor(deps, c.get("passthroughKey"));
-  const target: UpstreamTarget = { upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION };
-
-  let timedOut = false;
-  const { response, key, settle } = await sendWithFailover({
-    pool,
-    scope,
-    maxAttempts: config.MAX_UPSTREAM_ATTEMPTS,
-    log: deps.log,
-    attempt: async (k, signal) => {
-      // The timeout covers the wait for response headers only; a long stream is fine.
-      const timer = new AbortController();
-      const t = setTimeout(() => {
-        timedOut = true;
-        timer.abort(new Error("upstream timeout"));
-      }, config.UPSTREAM_TIMEOUT_MS);
-      try {
-        return await postJson(target, "/v1/messages", k, payload, AbortSignal.any([signal, timer.signal]), translated.betas);
-      } finally {
-        clearTimeout(t);
-      }
-    },
-  }).catch((err: unknown) => {
-    if (err instanceof GatewayError) throw err;
-    if (scope.signal.aborted) throw new GatewayError(499, "The client closed the request.", "invalid_request_error", null, "client_closed_request");
-    throw upstreamUnreachable(err, config.ANTHROPIC_BASE_URL, timedOut);
+  const passthrough = c.get("passthroughKey");
+  let body: AnthropicRequest = applyCacheBreakpoints(packHistory({ ...translated.body, stream }, config.MAX_CHAT_HISTORY_LENGTH), {
+    enabled: config.AUTO_CACHE,
+    ttl: config.AUTO_CACHE_TTL,
   });
+  const pinnedKey = await pinClientFiles(body, deps, passthrough);
+  const pool = pinnedKey ? singleKeyPool(pinnedKey) : poolFor(deps, passthrough);
+  const files = new AnthropicFiles({ upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION });
+  // Files offloaded under the client's own key could never be swept by the gateway.
+  const thresholdBytes = passthrough ? Infinity : config.UPLOAD_THRESHOLD_BYTES;
 
+  const call = (outgoing: AnthropicRequest) =>
+    callUpstream(deps, scope, pool, translated.betas, async (key) => {
+      const offloaded = await offloadLargeAttachments(outgoing, { key, files, tracker: deps.uploads, thresholdBytes, scope, log: deps.log });
+      return { payload: JSON.stringify(offloaded.body), betas: offloaded.betas, fileIds: offloaded.fileIds };
+    });
+
+  let upstream = await call(body);
+  let trimmedMessages = 0;
+  if (upstream.response.status === 400) {
+    // A conversation that outgrew the context window: drop the oldest middle turns and try once more.
+    const error = await upstreamError(upstream.response);
+    const overflow = parseContextOverflow(error.message);
+    const trimmed = overflow && trimForContext(body, overflow);
+    if (!trimmed) throw error;
+    deps.log.info("context_trimmed", { model: profile.id, removed_messages: trimmed.removedMessages, prompt_tokens: overflow.promptTokens });
+    body = trimmed.body;
+    trimmedMessages = trimmed.removedMessages;
+    upstream = await call(body);
+  }
+  const { response, key, settle, fileIds } = upstream;
   if (!response.ok) throw await upstreamError(response);
+  if (fileIds.length) deps.uploads.touch(fileIds, scope);
 
   const id = newCompletionId();
   const created = Math.floor(Date.now() / 1000);
@@ -92,12 +100,13 @@ async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: Requ
     id,
     created,
     model: req.model,
-    reasoningOutput: config.REASONING_OUTPUT,
+    reasoningOutput: translated.hideReasoning ? ("hidden" as const) : config.REASONING_OUTPUT,
     structuredOutput: translated.structuredOutput,
   };
   const headers: Record<string, string> = {};
   if (config.UPSTREAM === "simulator") headers["x-claude2api-upstream"] = "simulator";
   if (translated.thinkingDroppedReason) headers["x-claude2api-thinking"] = "off-this-turn";
+  if (trimmedMessages) headers["x-claude2api-context-trimmed"] = String(trimmedMessages);
 
   if (!stream) {
     const message = (await response.json()) as AnthropicMessage;
@@ -129,4 +138,54 @@ async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: Requ
       "x-accel-buffering": "no",
     },
   });
+}
+
+interface UpstreamCall {
+  response: Response;
+  key: string | null;
+  settle: (outcome: KeyOutcome) => void;
+  fileIds: string[];
+}
+
+/**
+ * One POST /v1/messages with failover across keys. The body is prepared per attempt,
+ * because attachments are offloaded into the attempt key's own Files workspace.
+ */
+async function callUpstream(
+  deps: GatewayDeps,
+  scope: RequestScope,
+  pool: KeyPool,
+  baseBetas: readonly string[],
+  prepare: (key: string) => Promise<{ payload: string; betas: string[]; fileIds: string[] }>,
+): Promise<UpstreamCall> {
+  const { config } = deps;
+  const target: UpstreamTarget = { upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION };
+  let timedOut = false;
+  let fileIds: string[] = [];
+  const result = await sendWithFailover({
+    pool,
+    scope,
+    maxAttempts: config.MAX_UPSTREAM_ATTEMPTS,
+    log: deps.log,
+    attempt: async (key, signal) => {
+      const prepared = await prepare(key);
+      fileIds = prepared.fileIds;
+      // The timeout covers the wait for response headers only; a long stream is fine.
+      const timer = new AbortController();
+      const t = setTimeout(() => {
+        timedOut = true;
+        timer.abort(new Error("upstream timeout"));
+      }, config.UPSTREAM_TIMEOUT_MS);
+      try {
+        return await postJson(target, "/v1/messages", key, prepared.payload, AbortSignal.any([signal, timer.signal]), [...baseBetas, ...prepared.betas]);
+      } finally {
+        clearTimeout(t);
+      }
+    },
+  }).catch((err: unknown) => {
+    if (err instanceof GatewayError) throw err;
+    if (scope.signal.aborted) throw new GatewayError(499, "The client closed the request.", "invalid_request_error", null, "client_closed_request");
+    throw upstreamUnreachable(err, config.ANTHROPIC_BASE_URL, timedOut);
+  });
+  return { ...result, fileIds };
 }

@@ -26,6 +26,13 @@ const app = createApp({
   scope: (c) => ({ waitUntil: (p) => void p.catch((e) => log.warn("background_task_failed", { error: String(e) })), signal: c.req.raw.signal }),
 });
 
+// No Durable Object alarm here: sweep idle uploads from this process instead.
+const uploads = deps.uploads as { sweep?: () => Promise<unknown> };
+if (uploads.sweep) {
+  const timer = setInterval(() => void uploads.sweep?.().catch((e) => log.warn("upload_sweep_failed", { error: String(e) })), 60_000);
+  (timer as unknown as { unref?: () => void }).unref?.();
+}
+
 const address = process.env.ADDRESS ?? "0.0.0.0:8080";
 const sep = address.lastIndexOf(":");
 const hostname = sep > 0 ? address.slice(0, sep) : "0.0.0.0";
