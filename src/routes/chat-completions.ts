@@ -9,9 +9,8 @@ import { translateChatRequest, toolCallIdsNeedingThinking } from "../translate/r
 import { translateMessage } from "../translate/response";
 import { createChatCompletionStream } from "../translate/stream";
 import { postJson, type UpstreamTarget } from "../anthropic/client";
-import { upstreamError, upstreamUnreachable } from "../anthropic/errors";
-import { sendWithFailover } from "../pool/failover";
-import { poolFor, midStreamOutcome } from "./upstream-pool";
+import { upstreamError } from "../anthropic/errors";
+import { poolFor, midStreamOutcome, callWithFailover } from "./upstream-pool";
 import { singleKeyPool } from "../pool/passthrough";
 import { AnthropicFiles } from "../anthropic/files";
 import { offloadLargeAttachments } from "../uploads/offload";
@@ -160,32 +159,11 @@ async function callUpstream(
 ): Promise<UpstreamCall> {
   const { config } = deps;
   const target: UpstreamTarget = { upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION };
-  let timedOut = false;
   let fileIds: string[] = [];
-  const result = await sendWithFailover({
-    pool,
-    scope,
-    maxAttempts: config.MAX_UPSTREAM_ATTEMPTS,
-    log: deps.log,
-    attempt: async (key, signal) => {
-      const prepared = await prepare(key);
-      fileIds = prepared.fileIds;
-      // The timeout covers the wait for response headers only; a long stream is fine.
-      const timer = new AbortController();
-      const t = setTimeout(() => {
-        timedOut = true;
-        timer.abort(new Error("upstream timeout"));
-      }, config.UPSTREAM_TIMEOUT_MS);
-      try {
-        return await postJson(target, "/v1/messages", key, prepared.payload, AbortSignal.any([signal, timer.signal]), [...baseBetas, ...prepared.betas]);
-      } finally {
-        clearTimeout(t);
-      }
-    },
-  }).catch((err: unknown) => {
-    if (err instanceof GatewayError) throw err;
-    if (scope.signal.aborted) throw new GatewayError(499, "The client closed the request.", "invalid_request_error", null, "client_closed_request");
-    throw upstreamUnreachable(err, config.ANTHROPIC_BASE_URL, timedOut);
+  const result = await callWithFailover(deps, scope, pool, async (key, signal) => {
+    const prepared = await prepare(key);
+    fileIds = prepared.fileIds;
+    return postJson(target, "/v1/messages", key, prepared.payload, signal, [...baseBetas, ...prepared.betas]);
   });
   return { ...result, fileIds };
 }

@@ -2,9 +2,7 @@ import type { Context, Hono } from "hono";
 import type { GatewayEnv } from "../app-env";
 import { GatewayError } from "../errors";
 import { anthropicHeaders, upstreamUrl } from "../anthropic/client";
-import { upstreamUnreachable } from "../anthropic/errors";
-import { sendWithFailover } from "../pool/failover";
-import { poolFor } from "./upstream-pool";
+import { poolFor, callWithFailover } from "./upstream-pool";
 import { redactSecrets } from "../log";
 
 /**
@@ -48,35 +46,11 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
     const version = c.req.header("anthropic-version") ?? config.ANTHROPIC_VERSION;
     const betas = (c.req.header("anthropic-beta") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     const pool = poolFor(deps, c.get("passthroughKey"));
-    let timedOut = false;
-    const { response } = await sendWithFailover({
-      pool,
-      scope,
-      maxAttempts: config.MAX_UPSTREAM_ATTEMPTS,
-      log: deps.log,
-      attempt: async (key, signal) => {
-        const timer = new AbortController();
-        const t = setTimeout(() => {
-          timedOut = true;
-          timer.abort(new Error("upstream timeout"));
-        }, config.UPSTREAM_TIMEOUT_MS);
-        try {
-          return await deps.upstream(
-            new Request(upstreamUrl(config.ANTHROPIC_BASE_URL, path), {
-              method: "POST",
-              headers: anthropicHeaders(key, version, betas),
-              body: raw,
-              signal: AbortSignal.any([signal, timer.signal]),
-            }),
-          );
-        } finally {
-          clearTimeout(t);
-        }
-      },
-    }).catch((err: unknown) => {
-      if (err instanceof GatewayError) throw err;
-      throw upstreamUnreachable(err, config.ANTHROPIC_BASE_URL, timedOut);
-    });
+    const { response } = await callWithFailover(deps, scope, pool, (key, signal) =>
+      deps.upstream(
+        new Request(upstreamUrl(config.ANTHROPIC_BASE_URL, path), { method: "POST", headers: anthropicHeaders(key, version, betas), body: raw, signal }),
+      ),
+    );
     // Pass the upstream answer through as it is, success or error, minus hop headers.
     const headers = new Headers();
     for (const name of ["content-type", "request-id", "retry-after", "x-should-retry"]) {

@@ -1,7 +1,9 @@
 import { upstreamKeys } from "../config";
-import type { GatewayDeps, KeyOutcome, KeyPool } from "../deps";
+import type { GatewayDeps, KeyOutcome, KeyPool, RequestScope } from "../deps";
 import { GatewayError } from "../errors";
 import { singleKeyPool } from "../pool/passthrough";
+import { sendWithFailover, type FailoverResult } from "../pool/failover";
+import { upstreamUnreachable } from "../anthropic/errors";
 
 /**
  * The keys a request may use: the client's own Anthropic key in mirror mode, else the
@@ -31,4 +33,41 @@ export function midStreamOutcome(error: { type: string; message: string } | null
   if (error.type === "rate_limit_error") return { kind: "rate_limited", retryAfterMs: 30_000 };
   if (error.type === "upstream_error") return { kind: "network", message: error.message };
   return { kind: "server_error", status: 500 };
+}
+
+/**
+ * One upstream call with failover across the pool's keys. Each attempt gets
+ * UPSTREAM_TIMEOUT_MS to produce response headers (a long stream after that is fine);
+ * transport failures become a 502, a timeout a 504, the client leaving a 499.
+ */
+export async function callWithFailover(
+  deps: GatewayDeps,
+  scope: RequestScope,
+  pool: KeyPool,
+  send: (key: string, signal: AbortSignal) => Promise<Response>,
+): Promise<FailoverResult> {
+  const { config } = deps;
+  let timedOut = false;
+  return sendWithFailover({
+    pool,
+    scope,
+    maxAttempts: config.MAX_UPSTREAM_ATTEMPTS,
+    log: deps.log,
+    attempt: async (key, signal) => {
+      const timer = new AbortController();
+      const t = setTimeout(() => {
+        timedOut = true;
+        timer.abort(new Error("upstream timeout"));
+      }, config.UPSTREAM_TIMEOUT_MS);
+      try {
+        return await send(key, AbortSignal.any([signal, timer.signal]));
+      } finally {
+        clearTimeout(t);
+      }
+    },
+  }).catch((err: unknown) => {
+    if (err instanceof GatewayError) throw err;
+    if (scope.signal.aborted) throw new GatewayError(499, "The client closed the request.", "invalid_request_error", null, "client_closed_request");
+    throw upstreamUnreachable(err, config.ANTHROPIC_BASE_URL, timedOut);
+  });
 }
