@@ -51,9 +51,10 @@ export interface KeyPool {
    * keys already tried for this request. When every key is cooling down, returns the
    * time until the soonest recovers; `none` when no key is left (all disabled or tried).
    * With a scope, a due refresh of shared state is started through its waitUntil
-   * (never awaited here).
+   * (never awaited here). `affinity` names the conversation: the same one keeps to the
+   * same healthy key while load allows (its prompt cache and uploads live there).
    */
-  pick(exclude: ReadonlySet<string>, scope?: Pick<RequestScope, "waitUntil">): { key: string } | { waitMs: number } | { none: true };
+  pick(exclude: ReadonlySet<string>, scope?: Pick<RequestScope, "waitUntil">, affinity?: string): { key: string } | { waitMs: number } | { none: true };
   /** Marks the start of an attempt (in-flight accounting). */
   begin(key: string): void;
   /**

@@ -7,6 +7,8 @@ export interface FailoverOptions {
   scope: RequestScope;
   maxAttempts: number;
   log: Logger;
+  /** The conversation (conversationAffinity): its turns prefer the same healthy key. */
+  affinity?: string;
   /** One upstream call with this key. Reject only for transport failures (or the client's abort). */
   attempt: (key: string, signal: AbortSignal) => Promise<Response>;
 }
@@ -50,7 +52,7 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
       discard(kept?.response);
       throw abortReason(scope.signal);
     }
-    const choice = pool.pick(tried, scope);
+    const choice = pool.pick(tried, scope, opts.affinity);
     if (!("key" in choice)) {
       if (n === 1) first = choice;
       break;

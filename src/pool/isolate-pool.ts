@@ -91,13 +91,14 @@ export class IsolateKeyPool implements KeyPool {
     }
   }
 
-  pick(exclude: ReadonlySet<string>, scope?: Pick<RequestScope, "waitUntil">): { key: string } | { waitMs: number } | { none: true } {
+  pick(exclude: ReadonlySet<string>, scope?: Pick<RequestScope, "waitUntil">, affinity?: string): { key: string } | { waitMs: number } | { none: true } {
     if (scope) this.syncIfDue(scope);
     const now = this.now();
     const choice = selectKey(
       this.slots.map((s) => ({ id: s.key, cooldownUntil: s.health.cooldownUntil, disabled: s.health.disabled !== null, inFlight: s.inFlight, lastPicked: s.lastPicked })),
       now,
       exclude,
+      affinity,
     );
     if (!("id" in choice)) return choice;
     this.byKey.get(choice.id)!.lastPicked = ++this.pickSeq;

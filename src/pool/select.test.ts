@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { selectKey, type SelectableKey } from "./select";
+import { AFFINITY_SLACK, selectKey, type SelectableKey } from "./select";
 
 const key = (id: string, over: Partial<SelectableKey> = {}): SelectableKey => ({ id, cooldownUntil: 0, disabled: false, inFlight: 0, lastPicked: 0, ...over });
 const none = new Set<string>();
@@ -32,5 +32,37 @@ describe("selectKey", () => {
   it("answers none when every key is disabled or tried, or there are none", () => {
     expect(selectKey([key("a", { disabled: true }), key("b")], 1000, new Set(["b"]))).toEqual({ none: true });
     expect(selectKey([], 1000, none)).toEqual({ none: true });
+  });
+
+  describe("with a conversation affinity", () => {
+    const pick = (keys: SelectableKey[], affinity: string) => (selectKey(keys, 1000, none, affinity) as { id: string }).id;
+
+    it("keeps a conversation on one key whatever the round-robin order", () => {
+      const first = pick([key("a"), key("b"), key("c")], "chat-1");
+      for (const order of [[5, 1, 3], [1, 5, 3], [3, 1, 5]]) {
+        const keys = ["a", "b", "c"].map((id, i) => key(id, { lastPicked: order[i]! }));
+        expect(pick(keys, "chat-1")).toBe(first);
+      }
+    });
+
+    it("spreads different conversations over the keys", () => {
+      const used = new Set(Array.from({ length: 30 }, (_, n) => pick([key("a"), key("b"), key("c")], `chat-${n}`)));
+      expect(used).toEqual(new Set(["a", "b", "c"]));
+    });
+
+    it("moves to another usable key while its own key cools, is disabled or was tried", () => {
+      const own = pick([key("a"), key("b")], "chat-1");
+      const other = own === "a" ? "b" : "a";
+      expect(pick([key(own, { cooldownUntil: 5000 }), key(other)], "chat-1")).toBe(other);
+      expect(pick([key(own, { disabled: true }), key(other)], "chat-1")).toBe(other);
+      expect(selectKey([key("a"), key("b")], 1000, new Set([own]), "chat-1")).toEqual({ id: other });
+    });
+
+    it("gives way to load when its key is clearly busier than the least-loaded one", () => {
+      const own = pick([key("a"), key("b")], "chat-1");
+      const other = own === "a" ? "b" : "a";
+      expect(pick([key(own, { inFlight: AFFINITY_SLACK }), key(other)], "chat-1")).toBe(own);
+      expect(pick([key(own, { inFlight: AFFINITY_SLACK + 1 }), key(other)], "chat-1")).toBe(other);
+    });
   });
 });

@@ -15,6 +15,12 @@ export interface SelectableKey {
 export type Selection = { id: string } | { waitMs: number } | { none: true };
 
 /**
+ * How many more in-flight requests the conversation's own key may carry than the
+ * least-loaded key before load wins over affinity.
+ */
+export const AFFINITY_SLACK = 2;
+
+/**
  * The healthy key with the least in-flight load; ties go to the key picked longest
  * ago, which makes an idle pool round-robin instead of hammering the first key (one
  * key would hit its own rate limit long before the pool as a whole does).
@@ -22,8 +28,14 @@ export type Selection = { id: string } | { waitMs: number } | { none: true };
  * Keys in `exclude` (already tried for this request) and disabled keys never come
  * back. When every remaining key is cooling, the answer is how long until the
  * soonest recovers, so the caller can tell the client a truthful retry-after.
+ *
+ * With an `affinity` (a conversation's id), the conversation sticks to one usable key
+ * (rendezvous hashing: the highest score wins, so when that key cools, all of its
+ * conversations move to the same second choice) unless it is clearly busier than the
+ * least-loaded key. Prompt caches and uploaded files live per workspace: a chat that
+ * alternated keys would miss its cache and upload its attachments once per key.
  */
-export function selectKey(keys: readonly SelectableKey[], now: number, exclude: ReadonlySet<string>): Selection {
+export function selectKey(keys: readonly SelectableKey[], now: number, exclude: ReadonlySet<string>, affinity?: string): Selection {
   let best: SelectableKey | undefined;
   let soonest = Infinity;
   for (const k of keys) {
@@ -34,7 +46,27 @@ export function selectKey(keys: readonly SelectableKey[], now: number, exclude: 
     }
     if (!best || k.inFlight < best.inFlight || (k.inFlight === best.inFlight && k.lastPicked < best.lastPicked)) best = k;
   }
+  if (best && affinity !== undefined) {
+    let preferred: SelectableKey | undefined;
+    let top = -1;
+    for (const k of keys) {
+      if (k.disabled || exclude.has(k.id) || k.cooldownUntil > now) continue;
+      const score = fnv1a(`${affinity}\u0000${k.id}`);
+      if (score > top) [preferred, top] = [k, score];
+    }
+    if (preferred && preferred.inFlight <= best.inFlight + AFFINITY_SLACK) return { id: preferred.id };
+  }
   if (best) return { id: best.id };
   if (soonest !== Infinity) return { waitMs: soonest - now };
   return { none: true };
+}
+
+/** 32-bit FNV-1a: cheap, synchronous and stable across isolates, which is all a preference needs. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }

@@ -18,6 +18,7 @@ import { applyCacheBreakpoints } from "../translate/cache-breakpoints";
 import { packHistory } from "../translate/history";
 import { parseContextOverflow, trimForContext } from "../translate/context-trim";
 import { pinClientFiles } from "./client-files";
+import { conversationAffinity } from "../pool/affinity";
 import { keyHint } from "../log";
 import { readJsonBody } from "./json-body";
 import { newCompletionId } from "../translate/ids";
@@ -70,8 +71,11 @@ async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: Requ
   // Files offloaded under the client's own key could never be swept by the gateway.
   const thresholdBytes = passthrough ? Infinity : config.UPLOAD_THRESHOLD_BYTES;
 
+  // Taken before packing and trimming, which rewrite the opening of the conversation.
+  const affinity = conversationAffinity(translated.body);
+
   const call = (outgoing: AnthropicRequest) =>
-    callUpstream(deps, scope, pool, translated.betas, async (key) => {
+    callUpstream(deps, scope, pool, translated.betas, affinity, async (key) => {
       const offloaded = await offloadLargeAttachments(outgoing, { key, files, tracker: deps.uploads, thresholdBytes, scope, log: deps.log });
       return { payload: JSON.stringify(offloaded.body), betas: offloaded.betas, fileIds: offloaded.fileIds };
     });
@@ -155,6 +159,7 @@ async function callUpstream(
   scope: RequestScope,
   pool: KeyPool,
   baseBetas: readonly string[],
+  affinity: string,
   prepare: (key: string) => Promise<{ payload: string; betas: string[]; fileIds: string[] }>,
 ): Promise<UpstreamCall> {
   const { config } = deps;
@@ -164,6 +169,6 @@ async function callUpstream(
     const prepared = await prepare(key);
     fileIds = prepared.fileIds;
     return postJson(target, "/v1/messages", key, prepared.payload, signal, [...baseBetas, ...prepared.betas]);
-  });
+  }, affinity);
   return { ...result, fileIds };
 }

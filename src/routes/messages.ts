@@ -3,6 +3,7 @@ import type { GatewayEnv } from "../app-env";
 import { GatewayError } from "../errors";
 import { anthropicHeaders, upstreamUrl } from "../anthropic/client";
 import { poolFor, callWithFailover } from "./upstream-pool";
+import { conversationAffinity } from "../pool/affinity";
 import { redactSecrets } from "../log";
 
 /**
@@ -38,8 +39,9 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
   const { config } = deps;
   try {
     const raw = await c.req.raw.arrayBuffer();
+    let parsed: unknown;
     try {
-      JSON.parse(new TextDecoder().decode(raw));
+      parsed = JSON.parse(new TextDecoder().decode(raw));
     } catch {
       throw new GatewayError(400, "The request body is not valid JSON.", "invalid_request_error");
     }
@@ -50,6 +52,7 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
       deps.upstream(
         new Request(upstreamUrl(config.ANTHROPIC_BASE_URL, path), { method: "POST", headers: anthropicHeaders(key, version, betas), body: raw, signal }),
       ),
+      typeof parsed === "object" && parsed !== null ? conversationAffinity(parsed) : undefined,
     );
     // Pass the upstream answer through as it is, success or error, minus hop headers.
     const headers = new Headers();

@@ -45,6 +45,8 @@ export async function callWithFailover(
   scope: RequestScope,
   pool: KeyPool,
   send: (key: string, signal: AbortSignal) => Promise<Response>,
+  /** conversationAffinity(body): the turns of one conversation prefer the same healthy key. */
+  affinity?: string,
 ): Promise<FailoverResult> {
   const { config } = deps;
   let timedOut = false;
@@ -53,6 +55,7 @@ export async function callWithFailover(
     scope,
     maxAttempts: config.MAX_UPSTREAM_ATTEMPTS,
     log: deps.log,
+    affinity,
     attempt: async (key, signal) => {
       const timer = new AbortController();
       const t = setTimeout(() => {
