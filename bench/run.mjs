@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleForNode, outDir, root } from "./lib/build.mjs";
 import { markdown, rawTables, verdicts } from "./lib/report.mjs";
-import { portkeyEntry, startFloor, startNodeApp, startPortkey, startSimulator, startWorkerdApp } from "./lib/targets.mjs";
+import { portkeyEntry, startFloor, startNodeFloor, startNodeApp, startPortkey, startSimulator, startWorkerdApp } from "./lib/targets.mjs";
 import { latency } from "./phases/latency.mjs";
 import { throughput } from "./phases/throughput.mjs";
 import { streaming } from "./phases/streaming.mjs";
@@ -53,7 +53,18 @@ async function stopAll() {
 }
 process.on("SIGINT", () => stopAll().then(() => process.exit(130)));
 
-const results = { date: new Date().toISOString(), quick, params: P, skipped };
+const results = { date: new Date().toISOString(), quick, params: P, skipped, failed: {} };
+
+/** A phase that fails is reported with its error; the phases after it still run. */
+async function phase(name, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    results.failed[name] = String(e instanceof Error ? e.message : e).slice(0, 400);
+    log(`FAILED ${name}: ${results.failed[name]}`);
+    return undefined;
+  }
+}
 try {
   mkdirSync(outDir, { recursive: true });
   const simBundle = await bundleForNode("simulator/index.ts", "simulator.mjs");
@@ -64,35 +75,37 @@ try {
   const pass = await tryStart("floor-pass", () => startFloor("floor-pass", "passthrough.js", base + 3, sim.url));
   const identity = await tryStart("floor-identity", () => startFloor("floor-identity", "identity.js", base + 4, sim.url));
   const portkey = existsSync(portkeyEntry) ? await tryStart("portkey", () => startPortkey(base + 5, sim.url)) : (skipped.portkey = "not installed: run npm run bench:setup", undefined);
-  const all = [sim, node, workerd, pass, identity, portkey].filter(Boolean);
+  const nodeFloor = await tryStart("node-floor", () => startNodeFloor("node-floor", "node-passthrough.mjs", base + 7, sim.url));
+  const nodeRaw = await tryStart("node-raw", () => startNodeFloor("node-raw", "node-raw.mjs", base + 8, sim.url));
+  const all = [sim, node, workerd, pass, identity, portkey, nodeFloor, nodeRaw].filter(Boolean);
   const proxies = all.filter((t) => t !== sim);
 
   if (wants("latency")) {
     log("latency: non-stream, sequential");
-    results.latency = await latency(all, P);
+    results.latency = await phase("latency", () => latency(all, P));
   }
   if (wants("throughput")) {
     log(`throughput: ${P.clients} clients, ${P.seconds} s per target`);
-    results.throughput = await throughput(all, { clients: P.clients, seconds: P.seconds, rounds: P.tpRounds });
+    results.throughput = await phase("throughput", () => throughput(all, { clients: P.clients, seconds: P.seconds, rounds: P.tpRounds }));
   }
   if (wants("streaming")) {
     log(`streaming: ${P.deltas} deltas ${P.delayMs} ms apart`);
-    results.streaming = await streaming(all, P);
+    results.streaming = await phase("streaming", () => streaming(all, P));
   }
   if (wants("memory")) {
     log(`memory: ${P.smallStream} vs ${P.largeStream}-event streams`);
-    results.streamMemory = await streamMemory(proxies, { small: P.smallStream, large: P.largeStream });
+    results.streamMemory = await phase("memory", () => streamMemory(proxies, { small: P.smallStream, large: P.largeStream }));
   }
   if (wants("pdf")) {
     log(`memory: ${P.pdfMb} MB PDF`);
-    results.pdfMemory = await pdfMemory(proxies, { mb: P.pdfMb, warmupMb: P.pdfWarmupMb });
+    results.pdfMemory = await phase("pdf", () => pdfMemory(proxies, { mb: P.pdfMb, warmupMb: P.pdfWarmupMb }));
   }
   if (wants("cost")) {
     log(`cost: ${P.chatTurns}-turn chat resending a ${P.chatPdfMb} MB PDF`);
-    results.pdfChat = await pdfChat([node, workerd, portkey].filter(Boolean), sim.url, { turns: P.chatTurns, mb: P.chatPdfMb });
+    results.pdfChat = await phase("cost", () => pdfChat([node, workerd, portkey].filter(Boolean), sim.url, { turns: P.chatTurns, mb: P.chatPdfMb }));
     const nocache = node && (await tryStart("node-nocache", () => startNodeApp("node-nocache", base + 6, sim.url, { AUTO_CACHE: "false" })));
     log(`cost: ${P.cacheTurns}-turn chat, 4,000-token system prompt, caching on/off`);
-    results.cachedChat = await cachedChat([node, nocache, workerd, portkey].filter(Boolean), { turns: P.cacheTurns, systemTokens: 4000 });
+    results.cachedChat = await phase("cost", () => cachedChat([node, nocache, workerd, portkey].filter(Boolean), { turns: P.cacheTurns, systemTokens: 4000 }));
   }
 } finally {
   await stopAll();
@@ -106,8 +119,17 @@ if (wants("translator")) {
   else skipped.translator = (r.stderr || r.stdout || `exit ${r.status}`).trim().split("\n").filter((l) => /Error/.test(l)).slice(0, 2).join(" ") || `exit ${r.status}`;
 }
 
+/** Skipped targets, failed phases and per-target errors, so that a missing figure always says why. */
+function errorsOf(r) {
+  const lines = [];
+  for (const [k, v] of Object.entries(r.skipped)) lines.push(`- target ${k} skipped: ${v}`);
+  for (const [k, v] of Object.entries(r.failed)) lines.push(`- phase ${k} failed: ${v}`);
+  for (const key of ["streamMemory", "pdfMemory", "pdfChat", "cachedChat"]) for (const [name, v] of Object.entries(r[key] ?? {})) if (v?.error) lines.push(`- ${key} ${name}: ${v.error}`);
+  return lines.length ? `\nErrors:\n${lines.join("\n")}` : "";
+}
+
 const rows = verdicts(results);
-const md = [`# bench ${results.date}${quick ? " (quick)" : ""}`, "", markdown(rows), rawTables(results), "", Object.keys(skipped).length ? `Skipped: ${Object.entries(skipped).map(([k, v]) => `${k}: ${v}`).join("; ")}` : ""].join("\n");
+const md = [`# bench ${results.date}${quick ? " (quick)" : ""}`, "", markdown(rows), rawTables(results), "", errorsOf(results)].join("\n");
 writeFileSync(join(outDir, "results.json"), JSON.stringify({ ...results, verdicts: rows }, null, 2));
 writeFileSync(join(outDir, "results.md"), md);
 console.log(md);

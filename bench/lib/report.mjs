@@ -5,6 +5,8 @@
 import { fmt } from "./stats.mjs";
 
 const get = (o, ...path) => path.reduce((v, k) => (v == null ? undefined : v[k]), o);
+/** Per-target entries that failed carry only an error: they have no figures to judge or tabulate. */
+const ok = (data) => Object.fromEntries(Object.entries(data ?? {}).filter(([, v]) => v && !v.error));
 
 export function verdicts(r) {
   const rows = [];
@@ -28,6 +30,17 @@ export function verdicts(r) {
     const q = (n) => get(tp, n, "perSecond");
     add("node vs portkey", "throughput, 64 clients (req/s)", q("node"), q("portkey"), q("node") / q("portkey"), "≥ 3×", q("node") / q("portkey") >= 3);
   }
+  // The Node floor bounds what any Hono-on-Node gateway can reach: these rows show how far below Portkey it sits.
+  if (get(lat, "node-raw") && get(lat, "portkey")) add("node:http floor vs portkey", "added latency, median (ms)", added("node-raw"), added("portkey"), added("node-raw") / added("portkey"), "(bound)", null);
+  if (get(tp, "node-raw") && get(tp, "portkey")) add("node:http floor vs portkey", "CPU per request under load (ms)", get(tp, "node-raw", "cpuMsPerRequest"), get(tp, "portkey", "cpuMsPerRequest"), get(tp, "node-raw", "cpuMsPerRequest") / get(tp, "portkey", "cpuMsPerRequest"), "(bound)", null);
+  if (get(lat, "node-floor") && get(lat, "portkey")) add("hono floor vs portkey", "added latency, median (ms)", added("node-floor"), added("portkey"), added("node-floor") / added("portkey"), "(bound)", null);
+  if (get(tp, "node-floor") && get(tp, "portkey")) {
+    const c = (n) => get(tp, n, "cpuMsPerRequest");
+    add("hono floor vs portkey", "CPU per request under load (ms)", c("node-floor"), c("portkey"), c("node-floor") / c("portkey"), "(bound)", null);
+    if (get(tp, "node")) add("node vs hono floor", "CPU per request under load (ms)", c("node"), c("node-floor"), c("node") / c("node-floor"), "(reported)", null);
+    const q = (n) => get(tp, n, "perSecond");
+    add("hono floor vs portkey", "throughput, 64 clients (req/s)", q("node-floor"), q("portkey"), q("node-floor") / q("portkey"), "(bound)", null);
+  }
   const st = r.streaming;
   const ttftAdded = (n) => get(st, n, "ttftMedianMs") - get(st, "simulator", "ttftMedianMs");
   if (get(st, "node")) add("node", "added time to first streamed token, median (ms)", ttftAdded("node"), get(st, "portkey") ? ttftAdded("portkey") : NaN, get(st, "portkey") ? ttftAdded("node") / ttftAdded("portkey") : NaN, "≤ 1 ms", ttftAdded("node") <= 1);
@@ -38,32 +51,39 @@ export function verdicts(r) {
   if (get(lat, "workerd") && get(lat, "floor-pass")) {
     add("workerd vs floors", "added latency vs pass-through floor, median (ms)", added("workerd"), added("floor-pass"), added("workerd") / added("floor-pass"), "≤ 1.25×", added("workerd") / added("floor-pass") <= 1.25);
   }
+  if (get(st, "node-floor") && get(st, "portkey")) {
+    const e = (n) => get(st, n, "cpuUsPerEvent");
+    add("hono floor vs portkey", "CPU per streamed event (µs)", e("node-floor"), e("portkey"), e("node-floor") / e("portkey"), "(bound)", null);
+    const tt = (n) => get(st, n, "ttftMedianMs") - get(st, "simulator", "ttftMedianMs");
+    add("hono floor", "added time to first streamed token, median (ms)", tt("node-floor"), tt("portkey"), tt("node-floor") / tt("portkey"), "(bound)", null);
+    if (get(st, "node-raw")) add("node:http floor", "added time to first streamed token, median (ms)", tt("node-raw"), tt("portkey"), tt("node-raw") / tt("portkey"), "(bound)", null);
+  }
   if (get(st, "workerd") && get(st, "floor-identity")) {
     const e = (n) => get(st, n, "cpuUsPerEvent");
     add("workerd vs floors", "CPU per streamed event vs identity-transform floor (µs)", e("workerd"), e("floor-identity"), e("workerd") / e("floor-identity"), "≤ 1.2×", e("workerd") / e("floor-identity") <= 1.2);
     add("workerd vs floors", "CPU per streamed event, pass-through floor (µs)", e("floor-pass"), e("floor-identity"), e("floor-pass") / e("floor-identity"), "(reported)", null);
   }
   // The same per-event CPU with an instant upstream: events arrive batched, so fixed per-chunk costs shrink.
-  const sm = r.streamMemory;
+  const sm = ok(r.streamMemory);
   const inst = (n) => get(sm, n, "cpuUsPerEventLarge");
   if (inst("node") && inst("portkey")) add("node vs portkey", "CPU per streamed event, instant upstream (µs)", inst("node"), inst("portkey"), inst("node") / inst("portkey"), "≤ 0.25×", inst("node") / inst("portkey") <= 0.25);
   if (inst("workerd") && inst("floor-identity")) add("workerd vs floors", "CPU per streamed event, instant upstream, vs identity floor (µs)", inst("workerd"), inst("floor-identity"), inst("workerd") / inst("floor-identity"), "≤ 1.2×", inst("workerd") / inst("floor-identity") <= 1.2);
   const tr = r.translator;
   if (tr?.translatorUsPerEvent) add("translator", "µs per upstream event, in-process", tr.translatorUsPerEvent, tr.baselineUsPerEvent, tr.translatorUsPerEvent / tr.baselineUsPerEvent, "≤ 3 µs", tr.translatorUsPerEvent <= 3);
-  for (const [name, m] of Object.entries(r.streamMemory ?? {})) {
+  for (const [name, m] of Object.entries(ok(r.streamMemory))) {
     add(`memory: ${name}`, `peak growth, ${r.params.largeStream}-event stream (MB)`, m.large.growthMb, m.small.growthMb, NaN, "flat (≈ the small stream's)", m.large.growthMb <= Math.max(2 * m.small.growthMb, m.small.growthMb + 8));
   }
-  for (const [name, m] of Object.entries(r.pdfMemory ?? {})) {
+  for (const [name, m] of Object.entries(ok(r.pdfMemory))) {
     add(`memory: ${name}`, `peak growth, ${m.pdfMb} MB PDF request (MB)`, m.growthMb, m.pdfMb, m.growthPerPdfSize, "≤ 3×", m.growthPerPdfSize <= 3);
   }
-  for (const [name, c] of Object.entries(r.pdfChat ?? {})) {
+  for (const [name, c] of Object.entries(ok(r.pdfChat))) {
     add(`issue 3: ${name}`, `upstream KB per later turn, ${c.turns}-turn chat resending a ${c.pdfMb} MB PDF`, c.laterTurnsMedianKb, c.pdfMb * 1024, c.laterTurnsMedianKb / (c.pdfMb * 1024), "references, not the PDF", c.laterTurnsMedianKb < c.pdfMb * 1024 * 0.1);
   }
-  const cc = r.cachedChat;
+  const cc = ok(r.cachedChat);
   if (cc?.node && cc?.["node-nocache"]) {
     const on = cc.node.billed;
     const off = cc["node-nocache"].billed;
-    add("issue 3: node", "billed input tokens, 20 turns, 4,000-token system prompt, caching on vs off", on, off, on / off, "≥ 80% lower (≤ 0.2×)", on / off <= 0.2);
+    add("issue 3: node", `billed input tokens, ${cc.node.turns} turns, ${cc.node.systemTokens}-token system prompt, caching on vs off`, on, off, on / off, "≥ 80% lower (≤ 0.2×)", on / off <= 0.2);
   }
   return rows;
 }
@@ -78,7 +98,8 @@ export function markdown(rows) {
 export function rawTables(r) {
   const out = [];
   const table = (title, data, cols) => {
-    if (!data || !Object.keys(data).length) return;
+    data = ok(data);
+    if (!Object.keys(data).length) return;
     out.push(`\n**${title}**\n`, `| target | ${cols.map((c) => c[0]).join(" | ")} |`, `|---|${cols.map(() => "---").join("|")}|`);
     for (const [name, v] of Object.entries(data)) out.push(`| ${name} | ${cols.map((c) => fmt(c[1](v))).join(" | ")} |`);
   };

@@ -16,3 +16,12 @@ export function fmt(n, digits = 3) {
 }
 
 export const ratio = (a, b) => (b > 0 ? a / b : NaN);
+
+/** One target's failure is a finding to report, not a reason to lose the other targets' figures. */
+export async function orError(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    return { error: String(e instanceof Error ? e.message : e).slice(0, 400) };
+  }
+}

@@ -89,6 +89,15 @@ export async function startFloor(name, file, port, simUrl) {
   return { name, wire: "anthropic", url: `http://127.0.0.1:${port}`, path: "/v1/messages", headers: anthropicHeaders(`sk-ant-bench-${name}`), ...p };
 }
 
+/**
+ * A Node floor: node-passthrough.mjs (Hono's adapter and fetch, nothing else) or node-raw.mjs
+ * (node:http both ways): what a gateway on Node pays before any work of its own.
+ */
+export async function startNodeFloor(name, file, port, simUrl) {
+  const p = await startProcess({ name, cmd: node, args: [join(root, "bench/floors", file), String(port), simUrl], probe: `http://127.0.0.1:${port}/` });
+  return { name, wire: "anthropic", url: `http://127.0.0.1:${port}`, path: "/v1/messages", headers: anthropicHeaders(`sk-ant-bench-${name}`), ...p };
+}
+
 export const portkeyEntry = join(root, "bench/peers/portkey/node_modules/@portkey-ai/gateway/build/start-server.js");
 
 /**

@@ -6,6 +6,7 @@
 import { sendOk } from "../lib/client.mjs";
 import { ask, chatBody, fakePdf, FIRST_TOKEN } from "../lib/payloads.mjs";
 import { cpuMs, memory, resetPeak } from "../lib/proc.mjs";
+import { orError } from "../lib/stats.mjs";
 
 async function measured(t, body, o) {
   if (!resetPeak(t.pid)) throw new Error(`cannot reset the peak RSS of ${t.name} (pid ${t.pid})`);
@@ -21,11 +22,13 @@ async function measured(t, body, o) {
 export async function streamMemory(targets, { small, large }) {
   const out = {};
   for (const t of targets) {
-    await sendOk(t, ask(t.wire, { deltas: small, stream: true }));
-    const s = await measured(t, ask(t.wire, { deltas: small, stream: true }), { firstToken: FIRST_TOKEN[t.wire] });
-    const l = await measured(t, ask(t.wire, { deltas: large, stream: true }), { firstToken: FIRST_TOKEN[t.wire] });
-    if (l.events < large) throw new Error(`${t.name}: ${l.events} events for ${large} deltas`);
-    out[t.name] = { small: s, large: l, cpuUsPerEventLarge: (l.cpuMs * 1000) / (large + 6) };
+    out[t.name] = await orError(async () => {
+      await sendOk(t, ask(t.wire, { deltas: small, stream: true }));
+      const s = await measured(t, ask(t.wire, { deltas: small, stream: true }), { firstToken: FIRST_TOKEN[t.wire] });
+      const l = await measured(t, ask(t.wire, { deltas: large, stream: true }), { firstToken: FIRST_TOKEN[t.wire] });
+      if (l.events < large) throw new Error(`${t.name}: ${l.events} events for ${large} deltas`);
+      return { small: s, large: l, cpuUsPerEventLarge: (l.cpuMs * 1000) / (large + 6) };
+    });
   }
   return out;
 }
@@ -37,10 +40,12 @@ export async function pdfMemory(targets, { mb, warmupMb }) {
   const out = {};
   for (const t of targets) {
     const turns = (pdf) => [{ role: "user", text: "Summarise this document.", pdfBase64: pdf }];
-    await sendOk(t, chatBody(t.wire, { turns: turns(warm) }));
-    const body = chatBody(t.wire, { turns: turns(big) });
-    const m = await measured(t, body, {});
-    out[t.name] = { ...m, bodyMb: body.length / 1048576, pdfMb: mb, growthPerPdfSize: m.growthMb / mb };
+    out[t.name] = await orError(async () => {
+      await sendOk(t, chatBody(t.wire, { turns: turns(warm) }));
+      const body = chatBody(t.wire, { turns: turns(big) });
+      const m = await measured(t, body, {});
+      return { ...m, bodyMb: body.length / 1048576, pdfMb: mb, growthPerPdfSize: m.growthMb / mb };
+    });
   }
   return out;
 }

@@ -7,6 +7,9 @@ import { sendOk } from "../lib/client.mjs";
 import { ask, FIRST_TOKEN } from "../lib/payloads.mjs";
 import { cpuMs } from "../lib/proc.mjs";
 import { median, p99 } from "../lib/stats.mjs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const STAGGER_MS = 60;
 
 /** message_start, ping, content_block_start, the deltas, content_block_stop, message_delta, message_stop. */
 export const upstreamEvents = (deltas) => deltas + 6;
@@ -21,7 +24,11 @@ export async function streaming(targets, { deltas, concurrent, rounds }) {
     for (const t of order) {
       const body = ask(t.wire, { deltas, paced: true, stream: true });
       const c0 = cpuMs(t.pid);
-      const results = await Promise.all(Array.from({ length: concurrent }, () => sendOk(t, body, { firstToken: FIRST_TOKEN[t.wire] })));
+      // Starts are staggered so that no request waits behind another's setup: TTFT measures one
+      // request's path, while the streams still overlap for most of their length.
+      const results = await Promise.all(
+        Array.from({ length: concurrent }, (_, i) => sleep(i * STAGGER_MS).then(() => sendOk(t, body, { firstToken: FIRST_TOKEN[t.wire] }))),
+      );
       cpu.set(t.name, cpu.get(t.name) + cpuMs(t.pid) - c0);
       for (const res of results) {
         if (res.firstTokenMs === undefined) throw new Error(`${t.name}: no content token in the stream`);
