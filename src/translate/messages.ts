@@ -158,7 +158,7 @@ function assistantBlocks(
   const blocks: Block[] = [];
   const calls = m.tool_calls ?? [];
   if (opts.includeThinking && (calls.length > 0 || m.function_call)) blocks.push(...signedThinkingFor(m, opts.restoredThinking));
-  blocks.push(...textOnly(m.content, `${path}.content`, "assistant messages"));
+  blocks.push(...textOnly(withoutThinkTags(m.content), `${path}.content`, "assistant messages"));
   calls.forEach((call, j) => {
     const input = parseArguments(call.function.arguments, `${path}.tool_calls[${j}].function.arguments`);
     toolNamesUsed.add(call.function.name);
@@ -172,6 +172,21 @@ function assistantBlocks(
     blocks.push({ type: "tool_use", id, name: m.function_call.name, input });
   }
   return blocks;
+}
+
+const LEADING_THINK = /^\s*<think>[^]*?<\/think>\s*/;
+
+/**
+ * REASONING_OUTPUT=think_tags puts reasoning at the start of the content, and clients
+ * send that content back: without this, Claude would read its earlier reasoning as
+ * text it had said (paid for again on every turn, and an example of answering with
+ * `<think>` tags). Only a leading block is removed, the one position the gateway writes.
+ */
+function withoutThinkTags(content: ChatAssistantMessage["content"]): ChatAssistantMessage["content"] {
+  if (typeof content === "string") return content.replace(LEADING_THINK, "");
+  const first = content?.[0];
+  if (!content || first?.type !== "text" || !LEADING_THINK.test(first.text)) return content;
+  return [{ ...first, text: first.text.replace(LEADING_THINK, "") }, ...content.slice(1)];
 }
 
 /** Signed blocks for an assistant tool-call message: from the ThinkingStore first, else what the client echoed. */

@@ -85,6 +85,20 @@ describe("REASONING_OUTPUT=think_tags", () => {
     expect(message.reasoning_content).toBeUndefined();
   });
 
+  it("the tagged reasoning a client sends back is not fed to Claude as text it said", async () => {
+    const gw = startGateway({ REASONING_OUTPUT: "think_tags" });
+    const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: {} } } }];
+    const question = { role: "user", content: "Weather? Use get_weather." };
+    const { json } = await chat(gw, ask(OLDER, { messages: [question], tools }));
+    const message = json.choices[0].message;
+    expect(message.content).toMatch(/^<think>[^]+<\/think>I'll use get_weather\.$/);
+    const history = [question, { role: "assistant", content: message.content, tool_calls: message.tool_calls }, { role: "tool", tool_call_id: message.tool_calls[0].id, content: "Sunny" }];
+    const { sent } = await chat(gw, ask(OLDER, { messages: history, tools }));
+    // The reasoning goes back once, as the signed thinking block, and the spoken text stays.
+    expect(sent.messages[1].content.map((b: any) => b.type)).toEqual(["thinking", "text", "tool_use"]);
+    expect(sent.messages[1].content[1].text).toBe("I'll use get_weather.");
+  });
+
   it("no tags at all when the model did not think", async () => {
     const gw = startGateway({ REASONING_OUTPUT: "think_tags" });
     const { json } = await chat(gw, ask(OLDER, { reasoning_effort: "none" }));
