@@ -105,6 +105,7 @@ async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: Requ
     model: req.model,
     reasoningOutput: translated.hideReasoning ? ("hidden" as const) : config.REASONING_OUTPUT,
     structuredOutput: translated.structuredOutput,
+    legacyFunctions: translated.legacyFunctions,
   };
   const headers: Record<string, string> = {};
   if (config.UPSTREAM === "simulator") headers["x-claude2api-upstream"] = "simulator";

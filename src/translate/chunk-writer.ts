@@ -41,6 +41,15 @@ export class ChunkWriter {
     return `${this.#delta}{"tool_calls":[{"index":${index},"function":{"arguments":${JSON.stringify(fragment)}}}]}${SUFFIX}`;
   }
 
+  /** Legacy `functions` clients: the name once, with empty arguments, like toolStart. */
+  functionStart(name: string): string {
+    return `${this.#delta}{"function_call":{"name":${JSON.stringify(name)},"arguments":""}}${SUFFIX}`;
+  }
+
+  functionArgs(fragment: string): string {
+    return `${this.#delta}{"function_call":{"arguments":${JSON.stringify(fragment)}}}${SUFFIX}`;
+  }
+
   finish(reason: FinishReason): string {
     return `${this.#delta}{},"logprobs":null,"finish_reason":"${reason}"}]}\n\n`;
   }

@@ -220,7 +220,9 @@ describe("translateChatRequest: tools", () => {
       function_call: { name: "get_weather" },
       messages: [user("a"), { role: "assistant", content: null, function_call: { name: "get_weather", arguments: "{}" } }, { role: "function", name: "get_weather", content: "sunny" }],
     });
-    expect(t.body.tool_choice).toEqual({ type: "tool", name: "get_weather" });
+    // One call: the legacy answer (message.function_call) cannot hold more.
+    expect(t.body.tool_choice).toEqual({ type: "tool", name: "get_weather", disable_parallel_tool_use: true });
+    expect(t.legacyFunctions).toBe(true);
     const toolUse = (t.body.messages[1]!.content as { type: string; id?: string }[])[0]!;
     const result = (t.body.messages[2]!.content as { type: string; tool_use_id?: string }[])[0]!;
     expect(toolUse.type).toBe("tool_use");

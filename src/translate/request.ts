@@ -33,6 +33,8 @@ export interface TranslatedRequest {
   structuredOutput?: { mode: "native" } | { mode: "tool"; toolName: string };
   /** The client asked not to see reasoning (`reasoning.exclude`, `include_reasoning: false`). */
   hideReasoning: boolean;
+  /** The client defined legacy `functions` (no `tools`): it reads `function_call`, not `tool_calls`. */
+  legacyFunctions: boolean;
   /** What the gateway changed to fit the model (dropped sampling values, relaxed tool_choice…), for logs. */
   adjustments: string[];
 }
@@ -175,6 +177,7 @@ export function translateChatRequest(req: ChatRequest, ctx: RequestTranslationCo
     betas: [...effects.betas],
     thinking: isOn(plan),
     hideReasoning: hidden,
+    legacyFunctions: !req.tools?.length && Boolean(req.functions?.length),
     adjustments,
   };
   if (droppedReason && !isOn(plan)) result.thinkingDroppedReason = droppedReason;

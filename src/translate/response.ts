@@ -11,6 +11,8 @@ export interface ResponseContext {
   reasoningOutput: "reasoning_content" | "think_tags" | "hidden";
   /** When structured output was emulated with a forced tool: its input becomes the message content. */
   structuredOutput?: { mode: "native" } | { mode: "tool"; toolName: string };
+  /** The request used legacy `functions`: a call is answered as `function_call` (one), as OpenAI does. */
+  legacyFunctions?: boolean;
 }
 
 /** Signed thinking blocks to remember for the next turn, keyed by the tool call ids of the same turn. */
@@ -108,7 +110,10 @@ export function translateMessage(
     refusal: msg.stop_reason === "refusal" ? refusalText(msg.stop_details) : null,
   };
   if (mode === "reasoning_content" && reasoning !== null) message.reasoning_content = reasoning;
-  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (toolCalls.length > 0 && ctx.legacyFunctions) {
+    message.function_call = (toolCalls[0] as Extract<ChatCompletionMessageToolCall, { type: "function" }>).function;
+    finish = "function_call";
+  } else if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (annotations.length > 0 && structured === null) message.annotations = annotations;
 
   const completion: ChatCompletionResult = {

@@ -75,6 +75,7 @@ export class StreamTranslator {
   readonly #w: ChunkWriter;
   readonly #mode: ResponseContext["reasoningOutput"];
   readonly #forcedTool: string | null;
+  readonly #legacy: boolean;
   readonly #includeUsage: boolean;
 
   #started = false;
@@ -99,6 +100,7 @@ export class StreamTranslator {
     this.#w = new ChunkWriter(ctx.id, ctx.created, ctx.model);
     this.#mode = reasoningMode(ctx);
     this.#forcedTool = ctx.structuredOutput?.mode === "tool" ? ctx.structuredOutput.toolName : null;
+    this.#legacy = ctx.legacyFunctions === true;
     this.#includeUsage = includeUsage;
   }
 
@@ -231,10 +233,12 @@ export class StreamTranslator {
           this.#pendingText.length = 0;
           return;
         }
+        // function_call holds one call (the request asked Claude for one); a second could not be expressed.
+        if (this.#legacy && this.#calls > 0) return;
         block.kind = Kind.Tool;
         block.call = this.#calls++;
         this.#toolIds.push(cb.id);
-        this.out += this.#w.toolStart(block.call, cb.id, cb.name);
+        this.out += this.#legacy ? this.#w.functionStart(cb.name) : this.#w.toolStart(block.call, cb.id, cb.name);
         return;
       }
       default:
@@ -257,7 +261,7 @@ export class StreamTranslator {
         if (!fragment) return;
         if (block.kind === Kind.Tool) {
           block.args = true;
-          this.out += this.#w.toolArgs(block.call, fragment);
+          this.out += this.#toolArgs(block, fragment);
         } else if (block.kind === Kind.Structured) {
           block.args = true;
           this.#answered = true;
@@ -286,7 +290,7 @@ export class StreamTranslator {
         return;
       case Kind.Tool:
         // Exactly one "{}" for a call with no arguments: never a placeholder before real ones.
-        if (!block.args) this.out += this.#w.toolArgs(block.call, block.startInput || "{}");
+        if (!block.args) this.out += this.#toolArgs(block, block.startInput || "{}");
         return;
       case Kind.Structured:
         if (!block.args) this.out += this.#w.content(block.startInput || "{}");
@@ -294,6 +298,10 @@ export class StreamTranslator {
       default:
         return;
     }
+  }
+
+  #toolArgs(block: Block, fragment: string): string {
+    return this.#legacy ? this.#w.functionArgs(fragment) : this.#w.toolArgs(block.call, fragment);
   }
 
   #text(text: string): void {
@@ -345,7 +353,7 @@ export class StreamTranslator {
     this.#closeThink();
     if (this.#stopReason === "refusal") this.out += this.#w.refusal(refusalText(this.#stopDetails));
     let finish = toFinishReason(this.#stopReason);
-    if (this.#calls > 0) finish = "tool_calls";
+    if (this.#calls > 0) finish = this.#legacy ? "function_call" : "tool_calls";
     else if (finish === "tool_calls") finish = "stop";
     this.#finish = finish;
     this.out += this.#w.finish(finish);

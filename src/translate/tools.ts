@@ -15,7 +15,8 @@ import { cacheControlOf } from "./content";
  * - tool_choice: auto → auto, none → none, required → any, named → tool.
  *   `parallel_tool_calls: false` → `disable_parallel_tool_use: true` (on auto when no
  *   choice was given).
- * - Legacy `functions` / `function_call` are read the same way when `tools` is absent.
+ * - Legacy `functions` / `function_call` are read the same way when `tools` is absent,
+ *   with parallel calls disabled: the legacy answer (`message.function_call`) holds one.
  * - Names must match Anthropic's ^[a-zA-Z0-9_-]{1,128}$ and be unique: a 400 naming the
  *   tool, rather than an upstream error about `tools.3.custom.name`.
  */
@@ -67,7 +68,7 @@ function toolChoice(req: ChatRequest, names: ReadonlySet<string>): AnthropicTool
   const legacy = !req.tools?.length && req.functions?.length;
   const raw = legacy ? req.function_call : req.tool_choice;
   const param = legacy ? "function_call" : "tool_choice";
-  const noParallel = req.parallel_tool_calls === false;
+  const noParallel = req.parallel_tool_calls === false || Boolean(legacy);
 
   if (names.size === 0) {
     // Without tools, "auto" and "none" mean nothing; forcing a call cannot be honoured.

@@ -64,12 +64,30 @@ describe("tools in", () => {
 describe("legacy functions / function_call", () => {
   const functions = [{ name: "get_time", description: "Current time", parameters: { type: "object", properties: {} } }];
 
-  it("are read like tools, and a named function_call forces that tool", async () => {
+  it("are read like tools, a named function_call forces that tool, and the answer is a legacy function_call", async () => {
     const gw = startGateway();
     const { sent, json } = await chat(gw, { model: OLDER, messages: [{ role: "user", content: "time?" }], functions, function_call: { name: "get_time" } });
     expect(sent.tools.map((t: any) => t.name)).toEqual(["get_time"]);
-    expect(sent.tool_choice).toEqual({ type: "tool", name: "get_time" });
-    expect(json.choices[0].message.tool_calls[0].function.name).toBe("get_time");
+    expect(sent.tool_choice).toEqual({ type: "tool", name: "get_time", disable_parallel_tool_use: true });
+    // A client that sent `functions` reads message.function_call, as OpenAI answers it; tool_calls would be lost on it.
+    expect(json.choices[0].message.function_call).toEqual({ name: "get_time", arguments: "{}" });
+    expect(json.choices[0].message.tool_calls).toBeUndefined();
+    expect(json.choices[0].finish_reason).toBe("function_call");
+  });
+
+  it("stream: one function_call, name first with empty arguments, then argument fragments only; finish function_call", async () => {
+    const gw = startGateway();
+    const weather = { name: "get_weather", parameters: weatherSchema };
+    const res = await postChat(gw, { model: NEWER, stream: true, messages: [{ role: "user", content: "use get_weather and get_time" }], functions: [weather, ...functions] });
+    const { chunks } = parseOpenAIStream(await res.text());
+    const deltas = chunks.map((c) => c.choices?.[0]?.delta).filter((d) => d?.function_call);
+    expect(chunks.some((c) => c.choices?.[0]?.delta?.tool_calls)).toBe(false);
+    expect(deltas[0].function_call).toEqual({ name: "get_weather", arguments: "" });
+    for (const d of deltas.slice(1)) expect(Object.keys(d.function_call)).toEqual(["arguments"]);
+    expect(JSON.parse(deltas.map((d) => d.function_call.arguments).join(""))).toHaveProperty("city");
+    expect(assemble(chunks).finishReason).toBe("function_call");
+    // function_call holds one call, so Claude is asked for one.
+    expect(messagesBodies(gw)[0].tool_choice).toEqual({ type: "auto", disable_parallel_tool_use: true });
   });
 
   it("a legacy history (assistant function_call + function message) goes upstream as a matched tool_use/tool_result pair", async () => {
