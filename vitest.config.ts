@@ -26,9 +26,3 @@ export default defineConfig({
     provide: { recordedFixtures },
   },
 });
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    recordedFixtures: Record<string, string>;
-  }
-}
