@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 // Recorded Anthropic responses live in ../shared (never copied into the project).
@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 // in Node) reads them and hands them to the tests through vitest's provide/inject.
 const fixturesDir = fileURLToPath(new URL("../shared/fixtures/anthropic-recorded/", import.meta.url));
 const recordedFixtures: Record<string, string> = {};
+if (!existsSync(fixturesDir)) {
+  throw new Error(`The recorded Anthropic fixtures are missing: expected ${fixturesDir} (the shared/ folder beside this checkout).`);
+}
 for (const name of readdirSync(fixturesDir)) {
   if (name.endsWith(".json") || name.endsWith(".txt")) recordedFixtures[name] = readFileSync(fixturesDir + name, "utf8");
 }
