@@ -26,8 +26,8 @@ const wants = (phase) => !only || only.includes(phase);
 const base = Number(process.env.BENCH_PORT_BASE ?? 18700);
 
 const P = quick
-  ? { warmup: 5, rounds: 2, perRound: 5, clients: 64, seconds: 0.5, tpRounds: 1, deltas: 50, delayMs: 5, concurrent: 2, streamRounds: 1, smallStream: 100, largeStream: 1000, pdfMb: 4, pdfWarmupMb: 2, chatTurns: 3, chatPdfMb: 2, cacheTurns: 3 }
-  : { warmup: 50, rounds: 10, perRound: 30, clients: 64, seconds: 5, tpRounds: 2, deltas: 200, delayMs: 5, concurrent: 4, streamRounds: 5, smallStream: 1000, largeStream: 10000, pdfMb: 20, pdfWarmupMb: 2, chatTurns: 20, chatPdfMb: 5, cacheTurns: 20 };
+  ? { warmup: 5, rounds: 2, perRound: 5, clients: 64, seconds: 0.5, tpRounds: 1, deltas: 50, delayMs: 5, concurrent: 2, streamRounds: 1, ttftPerRound: 3, smallStream: 100, largeStream: 1000, pdfMb: 4, pdfWarmupMb: 2, chatTurns: 3, chatPdfMb: 2, cacheTurns: 3 }
+  : { warmup: 50, rounds: 10, perRound: 30, clients: 64, seconds: 5, tpRounds: 2, deltas: 200, delayMs: 5, concurrent: 4, streamRounds: 4, ttftPerRound: 8, smallStream: 1000, largeStream: 10000, pdfMb: 20, pdfWarmupMb: 2, chatTurns: 20, chatPdfMb: 5, cacheTurns: 20 };
 
 const started = [];
 const skipped = {};
@@ -90,7 +90,7 @@ try {
   }
   if (wants("streaming")) {
     log(`streaming: ${P.deltas} deltas ${P.delayMs} ms apart`);
-    results.streaming = await phase("streaming", () => streaming(all, P));
+    results.streaming = await phase("streaming", () => streaming(all, { ...P, rounds: P.streamRounds }));
   }
   if (wants("memory")) {
     log(`memory: ${P.smallStream} vs ${P.largeStream}-event streams`);

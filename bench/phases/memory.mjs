@@ -18,14 +18,20 @@ async function measured(t, body, o) {
   return { beforeMb: before.rssMb, peakMb: after.peakMb, afterMb: after.rssMb, growthMb: after.peakMb - before.rssMb, cpuMs: cpu, events: res.events };
 }
 
-/** Streams of `small` and `large` deltas from the instant simulator: flat means growth does not follow length. */
+/**
+ * Streams of `small` and `large` deltas from the instant simulator. Each size runs twice and
+ * the smaller growth counts: garbage-collected heaps grow in steps that have nothing to do
+ * with the answer (noise only ever adds), while buffering the answer costs on every run.
+ */
 export async function streamMemory(targets, { small, large }) {
   const out = {};
+  const least = (a, b) => (a.growthMb <= b.growthMb ? a : b);
   for (const t of targets) {
     out[t.name] = await orError(async () => {
+      const run = (deltas) => measured(t, ask(t.wire, { deltas, stream: true }), { firstToken: FIRST_TOKEN[t.wire] });
       await sendOk(t, ask(t.wire, { deltas: small, stream: true }));
-      const s = await measured(t, ask(t.wire, { deltas: small, stream: true }), { firstToken: FIRST_TOKEN[t.wire] });
-      const l = await measured(t, ask(t.wire, { deltas: large, stream: true }), { firstToken: FIRST_TOKEN[t.wire] });
+      const s = least(await run(small), await run(small));
+      const l = least(await run(large), await run(large));
       if (l.events < large) throw new Error(`${t.name}: ${l.events} events for ${large} deltas`);
       return { small: s, large: l, cpuUsPerEventLarge: (l.cpuMs * 1000) / (large + 6) };
     });
