@@ -42,6 +42,22 @@ async function translateAll() {
   return out;
 }
 
+/** The same chunks through one ReadableStream and a reader, untranslated: the Streams API's own share. */
+async function streamOnlyAll() {
+  let out = 0;
+  for (const s of streams) {
+    let i = 0;
+    const reader = new ReadableStream({
+      pull(c) {
+        if (i < s.chunks.length) c.enqueue(s.chunks[i++]);
+        else c.close();
+      },
+    }).getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) out += r.value.byteLength;
+  }
+  return out;
+}
+
 function parseStringifyAll() {
   let out = 0;
   for (const s of streams) for (const l of s.lines) out += JSON.stringify(JSON.parse(l)).length;
@@ -75,10 +91,15 @@ if (produced === 0) throw new Error("the translator produced no output");
 await measure(translateAll, quick ? 2 : 10);
 await measure(async () => parseStringifyAll(), quick ? 2 : 10);
 const rounds = quick ? 3 : 20;
+await measure(streamOnlyAll, quick ? 2 : 10);
 const translator = [];
 const baseline = [];
+const streamOnly = [];
 for (let r = 0; r < rounds; r++) {
   translator.push(await measure(translateAll, 1));
   baseline.push(await measure(async () => parseStringifyAll(), 1));
+  streamOnly.push(await measure(streamOnlyAll, 1));
 }
-console.log(JSON.stringify({ fixtures: streams.length, eventsPerPass, translatorUsPerEvent: median(translator), baselineUsPerEvent: median(baseline) }));
+console.log(
+  JSON.stringify({ fixtures: streams.length, eventsPerPass, translatorUsPerEvent: median(translator), baselineUsPerEvent: median(baseline), streamOnlyUsPerEvent: median(streamOnly) }),
+);
