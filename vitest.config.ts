@@ -2,6 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { SummaryLineReporter } from "./test/support/summary-line-reporter";
 
 // Recorded Anthropic responses live in ../shared (never copied into the project).
 // Tests run inside workerd, which has no host filesystem, so the config (which runs
@@ -27,5 +28,6 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     provide: { recordedFixtures },
+    reporters: ["default", new SummaryLineReporter()],
   },
 });
