@@ -7,6 +7,12 @@ import http from "node:http";
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 const DATA = Buffer.from("data:");
 
+function countData(buf) {
+  let n = 0;
+  for (let i = buf.indexOf(DATA); i >= 0; i = buf.indexOf(DATA, i + 5)) n++;
+  return n;
+}
+
 /**
  * @typedef {{ name: string, url: string, path: string, headers: Record<string, string>, wire: "openai" | "anthropic", pid?: number }} Target
  * @typedef {{ status: number, ms: number, firstTokenMs?: number, events: number, bytes: number, body?: Buffer }} Result
@@ -27,11 +33,15 @@ export function send(target, payload, o = {}) {
         let bytes = 0;
         // The first token may straddle two chunks: look at a short carry-over plus the new chunk.
         let carry = "";
+        let tail = Buffer.alloc(0);
         const chunks = [];
         res.on("data", (c) => {
           bytes += c.length;
           if (o.keepBody || res.statusCode !== 200) chunks.push(c);
-          for (let i = c.indexOf(DATA); i >= 0; i = c.indexOf(DATA, i + 5)) events++;
+          // "data:" may straddle two chunks: count it in the seam too (the last 4 bytes + the next 4).
+          if (tail.length) events += countData(Buffer.concat([tail, c.subarray(0, 4)]));
+          events += countData(c);
+          tail = c.subarray(Math.max(0, c.length - 4));
           if (o.firstToken && firstTokenMs === undefined) {
             const text = carry + c.toString("latin1");
             if (o.firstToken.test(text)) firstTokenMs = performance.now() - t0;
