@@ -312,20 +312,6 @@ describe("translateChatRequest: content and caching", () => {
     expect(t.body.messages[2]!.content).toEqual([{ type: "text", text: "more", cache_control: { type: "ephemeral", ttl: "1h" } }]);
   });
 
-  it("keeps at most four cache breakpoints, dropping the earliest", () => {
-    const cc = { type: "ephemeral" };
-    const t = translate({
-      model: "m",
-      messages: [
-        { role: "system", content: [{ type: "text", text: "s", cache_control: cc }] },
-        ...["a", "b", "c", "d"].flatMap((x) => [user([{ type: "text", text: x, cache_control: cc }]), { role: "assistant", content: "ok" }]),
-        user("end"),
-      ],
-    });
-    expect(t.body.system![0]).not.toHaveProperty("cache_control");
-    expect(JSON.stringify(t.body.messages).match(/cache_control/g)).toHaveLength(4);
-  });
-
   it("message-level cache_control goes on the message's last block", () => {
     const t = translate({ model: "m", messages: [{ role: "user", content: "long doc", cache_control: { type: "ephemeral" } }] });
     expect(t.body.messages[0]!.content).toEqual([{ type: "text", text: "long doc", cache_control: { type: "ephemeral" } }]);

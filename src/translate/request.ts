@@ -8,7 +8,6 @@ import { fitBudget, planThinking, readThinkingIntent, reasoningHidden, type Thin
 import { translateSampling, translateStop } from "./sampling";
 import { forcesToolUse, placeholderTool, translateTools } from "./tools";
 import { planStructuredOutput } from "./structured-output";
-import { limitCacheBreakpoints } from "./cache-limit";
 
 export interface RequestTranslationContext {
   profile: ModelProfile;
@@ -169,8 +168,8 @@ export function translateChatRequest(req: ChatRequest, ctx: RequestTranslationCo
   const userId = req.user || req.safety_identifier;
   if (userId) body.metadata = { user_id: userId };
 
-  const removed = limitCacheBreakpoints(body);
-  if (removed > 0) adjustments.push(`${removed} earliest cache_control breakpoint(s) removed: Anthropic allows 4 per request`);
+  // The limit of four cache breakpoints is enforced with the gateway's own breakpoints
+  // in one place, applyCacheBreakpoints (cache-breakpoints.ts), which the route runs next.
 
   const result: TranslatedRequest = {
     body,
