@@ -3,6 +3,7 @@ import type { GatewayEnv } from "../app-env";
 import { GatewayError } from "../errors";
 import { anthropicHeaders, upstreamUrl } from "../anthropic/client";
 import { poolFor, callWithFailover } from "./upstream-pool";
+import { MAX_BODY_BYTES } from "./json-body";
 import { conversationAffinity } from "../pool/affinity";
 import { redactSecrets } from "../log";
 
@@ -38,6 +39,8 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
   const scope = c.get("scope");
   const { config } = deps;
   try {
+    const declared = Number(c.req.header("content-length") ?? "0");
+    if (declared > MAX_BODY_BYTES) throw new GatewayError(413, `Request body too large: ${declared} bytes > ${MAX_BODY_BYTES} bytes.`, "invalid_request_error");
     const raw = await c.req.raw.arrayBuffer();
     let parsed: unknown;
     try {

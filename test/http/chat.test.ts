@@ -284,3 +284,31 @@ describe("upstream trouble keeps its truth", () => {
     for (const k of [...UPSTREAM_KEYS, CLIENT_KEY]) expect(everything).not.toContain(k);
   });
 });
+
+describe("hostile bodies", () => {
+  it("refuses a body above 32 MB with a 413 before reading it", async () => {
+    const gw = startGateway();
+    const res = await gw.fetch("/v1/chat/completions", {
+      method: "POST",
+      headers: gw.auth({ "content-length": String(40 * 1024 * 1024) }),
+      body: "{}",
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("request_too_large");
+    expect(messagesCalls(gw)).toHaveLength(0);
+  });
+
+  it.each([
+    ["a JSON array", "[]"],
+    ["a JSON string", '"hi"'],
+    ["null", "null"],
+    ["messages as an object", JSON.stringify({ model: "claude-sonnet-4-5", messages: { role: "user" } })],
+    ["a message that is a number", JSON.stringify({ model: "claude-sonnet-4-5", messages: [42] })],
+    ["__proto__ keys", '{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"x","__proto__":{"admin":true}}],"__proto__":{"n":5}}'],
+  ])("answers %s with a 4xx JSON error, never a 500", async (_, body) => {
+    const gw = startGateway();
+    const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: gw.auth(), body });
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get("content-type")).toContain("application/json");
+  });
+});
