@@ -35,7 +35,7 @@ export function moduleKind(name) {
 }
 
 /**
- * @typedef {{ name: string, text: string } | { name: string, fromEnvironment: string }} VarBinding
+ * @typedef {{ name: string, text: string } | { name: string, json: string } | { name: string, fromEnvironment: string }} VarBinding
  * @typedef {{ binding: string, className: string, sql?: boolean }} DurableObject
  * @param {{
  *   name: string,
@@ -58,7 +58,11 @@ export function renderConfig(o) {
   });
   const dos = o.durableObjects ?? [];
   const bindings = [
-    ...(o.vars ?? []).map((v) => ("text" in v ? `(name = ${q(v.name)}, text = ${q(v.text)})` : `(name = ${q(v.name)}, fromEnvironment = ${q(v.fromEnvironment)})`)),
+    ...(o.vars ?? []).map((v) => {
+      if ("text" in v) return `(name = ${q(v.name)}, text = ${q(v.text)})`;
+      if ("json" in v) return `(name = ${q(v.name)}, json = ${q(v.json)})`;
+      return `(name = ${q(v.name)}, fromEnvironment = ${q(v.fromEnvironment)})`;
+    }),
     ...dos.map((d) => `(name = ${q(d.binding)}, durableObjectNamespace = (className = ${q(d.className)}))`),
   ];
   // The uniqueKey names the storage subdirectory: it must stay stable across restarts,

@@ -4,6 +4,7 @@
  * @param {string} text
  */
 export function parseJsonc(text) {
+  const trailing = /^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*[\]}]/;
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -19,7 +20,9 @@ export function parseJsonc(text) {
       i = text.indexOf("*/", i + 2);
       if (i < 0) break;
       i++;
+    } else if (c === "," && trailing.test(text.slice(i + 1, i + 4097))) {
+      // a trailing comma: dropped
     } else out += c;
   }
-  return JSON.parse(out.replace(/,(\s*[\]}])/g, "$1"));
+  return JSON.parse(out);
 }

@@ -27,7 +27,8 @@ export async function prepareWorkerd({ env, outdir, build = true, storage = "mem
     if (env[name] !== undefined) vars.push({ name, fromEnvironment: name });
     else if (wrangler.vars?.[name] !== undefined) {
       const v = wrangler.vars[name];
-      vars.push({ name, text: typeof v === "string" ? v : JSON.stringify(v) });
+      // Non-string vars reach a deployed Worker as parsed JSON; a json binding does the same here.
+      vars.push(typeof v === "string" ? { name, text: v } : { name, json: JSON.stringify(v) });
     }
   }
 
