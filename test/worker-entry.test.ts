@@ -21,3 +21,18 @@ describe("the Worker entry in simulator mode", () => {
     expect(body.choices[0]!.message.content).toContain("Are you there?");
   });
 });
+
+describe("the Worker entry across requests", () => {
+  // Deps live for the isolate; Durable Object stubs must not (they belong to one request).
+  it("uses the upload tracker Durable Object from more than one request", async () => {
+    for (let i = 0; i < 3; i++) {
+      const form = new FormData();
+      form.set("purpose", "user_data");
+      form.set("file", new File([`note ${i}`], `note-${i}.txt`, { type: "text/plain" }));
+      const res = await SELF.fetch("http://worker.test/v1/files", { method: "POST", body: form });
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+    const list = await SELF.fetch("http://worker.test/v1/files");
+    expect(((await list.json()) as { data: unknown[] }).data.length).toBeGreaterThanOrEqual(3);
+  });
+});

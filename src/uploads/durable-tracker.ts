@@ -5,12 +5,20 @@ import type { UploadIntent, UploadRecord, UploadTracker } from "./tracker";
 /** The name of the one tracker object: uploads are rare enough that one suffices. */
 export const UPLOAD_TRACKER_NAME = "global";
 
-/** UploadTracker backed by the UploadTrackerDO (binding UPLOAD_TRACKER). */
+/**
+ * UploadTracker backed by the UploadTrackerDO (binding UPLOAD_TRACKER). The tracker
+ * lives as long as the isolate, but a Durable Object stub belongs to the request that
+ * created it ("Cannot perform I/O on behalf of a different request"), so every call
+ * takes a fresh stub.
+ */
 export class DurableUploadTracker implements UploadTracker {
-  private readonly stub: DurableObjectStub<UploadTrackerDO>;
+  constructor(
+    private readonly namespace: DurableObjectNamespace<UploadTrackerDO>,
+    private readonly name = UPLOAD_TRACKER_NAME,
+  ) {}
 
-  constructor(namespace: DurableObjectNamespace<UploadTrackerDO>, name = UPLOAD_TRACKER_NAME) {
-    this.stub = namespace.get(namespace.idFromName(name));
+  private get stub(): DurableObjectStub<UploadTrackerDO> {
+    return this.namespace.get(this.namespace.idFromName(this.name));
   }
 
   async lookup(sha256: string, keyHash: string): Promise<UploadRecord | undefined> {
