@@ -18,15 +18,23 @@ async function digest(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
 
+/** Digests of the configured keys, computed once per configuration rather than per request. */
+const configuredDigests = new WeakMap<readonly string[], Promise<Uint8Array[]>>();
+
+function digestsOf(keys: readonly string[]): Promise<Uint8Array[]> {
+  let d = configuredDigests.get(keys);
+  if (!d) configuredDigests.set(keys, (d = Promise.all(keys.map(digest))));
+  return d;
+}
+
 /**
  * Compares against every configured key without stopping early, on fixed-length
  * digests, so neither the position of a match nor the length of a key shows in timing.
  */
 export async function matchesAnyKey(presented: string, keys: readonly string[]): Promise<boolean> {
-  const p = await digest(presented);
+  const [p, digests] = await Promise.all([digest(presented), digestsOf(keys)]);
   let matched = 0;
-  for (const key of keys) {
-    const k = await digest(key);
+  for (const k of digests) {
     let diff = 0;
     for (let i = 0; i < p.length; i++) diff |= p[i]! ^ k[i]!;
     matched |= diff === 0 ? 1 : 0;

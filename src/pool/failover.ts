@@ -11,6 +11,12 @@ export interface FailoverOptions {
   affinity?: string;
   /** One upstream call with this key. Reject only for transport failures (or the client's abort). */
   attempt: (key: string, signal: AbortSignal) => Promise<Response>;
+  /**
+   * The caller reads the body itself and promises to call `settle` when it ends (the
+   * chat route does, from its stream translator or after parsing). Then the body is
+   * handed over as it came, without the extra JS stream hop that tracking it costs.
+   */
+  callerSettles?: boolean;
 }
 
 export interface FailoverResult {
@@ -95,7 +101,7 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
         // The slot is handed to the body: it ends when the body does.
         ended = true;
         const settle = once((outcome: KeyOutcome) => pool.end(key, outcome, scope));
-        return { response: trackBody(response, settle, scope.signal), key, settle };
+        return { response: opts.callerSettles ? response : trackBody(response, settle, scope.signal), key, settle };
       }
 
       if (verdict.action === "disable") {

@@ -113,7 +113,14 @@ async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: Requ
   if (trimmedMessages) headers["x-claude2api-context-trimmed"] = String(trimmedMessages);
 
   if (!stream) {
-    const message = (await response.json()) as AnthropicMessage;
+    let message: AnthropicMessage;
+    try {
+      message = (await response.json()) as AnthropicMessage;
+      settle({ kind: "ok" });
+    } catch (err) {
+      settle(scope.signal.aborted ? { kind: "cancelled" } : { kind: "network", message: String(err) });
+      throw new GatewayError(502, "The Anthropic API's answer could not be read in full (connection lost or malformed JSON).", "upstream_error", null, "upstream_bad_response");
+    }
     const { completion, thinking } = translateMessage(message, responseCtx);
     if (thinking) deps.thinking.put(thinking.toolCallIds, thinking.blocks, scope);
     return c.json(completion, 200, headers);
@@ -170,6 +177,6 @@ async function callUpstream(
     const prepared = await prepare(key);
     fileIds = prepared.fileIds;
     return postJson(target, "/v1/messages", key, prepared.payload, signal, [...baseBetas, ...prepared.betas]);
-  }, affinity);
+  }, { affinity, callerSettles: true });
   return { ...result, fileIds };
 }

@@ -55,7 +55,7 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
       deps.upstream(
         new Request(upstreamUrl(config.ANTHROPIC_BASE_URL, path), { method: "POST", headers: anthropicHeaders(key, version, betas), body: raw, signal }),
       ),
-      typeof parsed === "object" && parsed !== null ? conversationAffinity(parsed) : undefined,
+      { affinity: typeof parsed === "object" && parsed !== null ? conversationAffinity(parsed) : undefined },
     );
     // Pass the upstream answer through as it is, success or error, minus hop headers.
     const headers = new Headers();

@@ -45,8 +45,12 @@ export async function callWithFailover(
   scope: RequestScope,
   pool: KeyPool,
   send: (key: string, signal: AbortSignal) => Promise<Response>,
-  /** conversationAffinity(body): the turns of one conversation prefer the same healthy key. */
-  affinity?: string,
+  opts: {
+    /** conversationAffinity(body): the turns of one conversation prefer the same healthy key. */
+    affinity?: string;
+    /** The caller settles the key's outcome when it has read the body (see FailoverOptions). */
+    callerSettles?: boolean;
+  } = {},
 ): Promise<FailoverResult> {
   const { config } = deps;
   let timedOut = false;
@@ -55,7 +59,8 @@ export async function callWithFailover(
     scope,
     maxAttempts: config.MAX_UPSTREAM_ATTEMPTS,
     log: deps.log,
-    affinity,
+    affinity: opts.affinity,
+    callerSettles: opts.callerSettles,
     attempt: async (key, signal) => {
       const timer = new AbortController();
       const t = setTimeout(() => {

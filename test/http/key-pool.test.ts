@@ -19,6 +19,21 @@ const noSecretIn = (text: string) => {
   for (const secret of [...UPSTREAM_KEYS, CLIENT_KEY, OWN_KEY]) expect(text).not.toContain(secret);
 };
 
+describe("in-flight accounting", () => {
+  it("releases every key once answers, streams, failed streams and aborted streams have ended", async () => {
+    const gw = startGateway();
+    for (let n = 0; n < 6; n++) await (await postChat(gw, chat(n, { stream: n % 2 === 0 }))).text();
+    gw.sim.fault("*", { kind: "error-mid-stream", afterEvents: 3, times: 1 });
+    await (await postChat(gw, chat(7, { stream: true }))).text();
+    const aborted = await postChat(gw, chat(8, { stream: true }));
+    await aborted.body!.cancel();
+    await gw.settle();
+    const keys = (await statusJson(gw)).keys as Array<KeyView & { inFlight: number }>;
+    expect(keys.map((k) => k.inFlight)).toEqual([0, 0]);
+    expect(keys.reduce((n, k) => n + k.requests, 0)).toBeGreaterThanOrEqual(7);
+  });
+});
+
 describe("failover in the chat route", () => {
   it("serves 50 requests while one key is rate limited, and later ones avoid the cooling key", async () => {
     const gw = startGateway();
