@@ -2,17 +2,18 @@
  * The translator alone, in-process: µs per upstream event through createChatCompletionStream
  * over the recorded Anthropic streams, against one JSON.parse + one JSON.stringify per event
  * (the least any translator that understands the events can do).
- * Fixtures are read from /work/shared at bench time (BENCH_FIXTURES overrides), never copied.
+ * Fixtures are read from ../shared beside the checkout at bench time (BENCH_FIXTURES overrides), never copied.
  *
  * usage: node bench/translator.mjs [--quick]   prints one JSON line with the figures
  */
+import { fileURLToPath } from "node:url";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { bundleForNode } from "./lib/build.mjs";
 import { median } from "./lib/stats.mjs";
 
 const quick = process.argv.includes("--quick");
-const dir = process.env.BENCH_FIXTURES ?? "/work/shared/fixtures/anthropic-recorded";
+const dir = process.env.BENCH_FIXTURES ?? fileURLToPath(new URL("../../shared/fixtures/anthropic-recorded/", import.meta.url));
 const { createChatCompletionStream } = await import(await bundleForNode("translate/stream.ts", "stream.mjs"));
 
 /** One event per network chunk, as an upstream that flushes per event delivers them. */
