@@ -22,6 +22,7 @@ export interface GatewayDeps {
 
 /** Per-request hooks that only exist inside a request (ctx.waitUntil on Workers). */
 export interface RequestScope {
+  /** Keeps background work alive past the response; a rejection is logged by the runtime binding, not left unhandled. */
   waitUntil(promise: Promise<unknown>): void;
   /** Aborted when the client goes away. */
   signal: AbortSignal;

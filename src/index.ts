@@ -37,10 +37,14 @@ function depsFor(env: WorkerEnv): GatewayDeps {
   return deps;
 }
 
+/** Background work that fails is logged, never left as an unhandled rejection (an upload touch, say). */
+const backgroundLog = createConsoleLogger();
+const guarded = (p: Promise<unknown>) => p.catch((e: unknown) => backgroundLog.warn("background_task_failed", { error: e instanceof Error ? e.message : String(e) }));
+
 const app = createApp({
   deps: (c) => depsFor(c.env as WorkerEnv),
   scope: (c) => ({
-    waitUntil: (p) => (c.executionCtx ? c.executionCtx.waitUntil(p) : void p.catch(() => undefined)),
+    waitUntil: (p) => (c.executionCtx ? c.executionCtx.waitUntil(guarded(p)) : void guarded(p)),
     signal: c.req.raw.signal,
   }),
 });
