@@ -5,6 +5,7 @@ import type { GatewayDeps, UploadRecord } from "../deps";
 import { hashKey, MemoryKeyStateStore } from "../pool/store";
 import { IsolateKeyPool } from "../pool/isolate-pool";
 import { captureLog, testScope } from "../pool/test-support";
+import { errorResponse } from "../openai/errors";
 import { registerStatus } from "./status";
 
 const KEYS = ["sk-ant-api03-status-alpha-secret-aaaa", "sk-ant-api03-status-bravo-secret-bbbb", "sk-ant-api03-status-charlie-secret-cccc"];
@@ -28,6 +29,7 @@ async function app(uploads: () => Promise<UploadRecord[]>) {
     await next();
   });
   registerStatus(a);
+  a.onError((err) => errorResponse(err)); // as createApp does
   return a;
 }
 
@@ -91,8 +93,12 @@ describe("GET /status", () => {
     const body = (await res.json()) as { enabled: number; keys: { key: string; state: string }[] };
     expect(body.enabled).toBe(1);
     expect(body.keys.find((k) => k.key === "…aaaa")?.state).toBe("healthy");
-    expect((await a.request("/status/keys/zzzz/enable", { method: "POST" })).status).toBe(404);
-    expect((await a.request("/status/keys/sk-ant-whole-key/enable", { method: "POST" })).status).toBe(400);
+    const unknown = await a.request("/status/keys/zzzz/enable", { method: "POST" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { type: "not_found_error", message: expect.stringContaining("zzzz") } });
+    const whole = await a.request("/status/keys/sk-ant-whole-key/enable", { method: "POST" });
+    expect(whole.status).toBe(400);
+    expect(await whole.json()).toMatchObject({ error: { type: "invalid_request_error", param: "last4" } });
   });
 
   it("escapes upstream text in the HTML page", async () => {

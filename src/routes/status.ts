@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import type { GatewayEnv } from "../app-env";
 import type { KeyStatus, UploadRecord } from "../deps";
+import { GatewayError, invalidRequest } from "../errors";
 import { redactSecrets } from "../log";
 
 interface PendingUpload {
@@ -37,10 +38,10 @@ export function registerStatus(app: Hono<GatewayEnv>): void {
   app.post("/status/keys/:last4/enable", async (c) => {
     const { keyPool } = c.get("deps");
     const last4 = c.req.param("last4").replace(/^…/, "");
-    if (!/^[A-Za-z0-9_-]{4}$/.test(last4)) return c.json({ error: "Name the key by its last four characters, as GET /status shows them." }, 400);
-    if (!keyPool.enable) return c.json({ error: "This gateway's key pool cannot re-enable keys." }, 404);
+    if (!/^[A-Za-z0-9_-]{4}$/.test(last4)) throw invalidRequest("Name the key by its last four characters, as GET /status shows them.", "last4");
+    if (!keyPool.enable) throw new GatewayError(404, "This gateway's key pool cannot re-enable keys.", "not_found_error");
     const enabled = await keyPool.enable(last4);
-    if (enabled === 0) return c.json({ error: `No upstream key ends in ${last4}.` }, 404);
+    if (enabled === 0) throw new GatewayError(404, `No upstream key ends in ${last4}.`, "not_found_error", "last4", "key_not_found");
     return c.json({ enabled, keys: await keyPool.status() });
   });
 }
