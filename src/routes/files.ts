@@ -48,10 +48,15 @@ export interface ClientFile {
 export async function resolveClientFile(fileId: string, deps: Pick<GatewayDeps, "uploads" | "config">, passthroughKey?: string): Promise<ClientFile | undefined> {
   const rec = await deps.uploads.get(fileId);
   if (!rec || rec.owner !== "client") return undefined;
-  const keys = passthroughKey ? [passthroughKey, ...upstreamKeys(deps.config)] : upstreamKeys(deps.config);
-  const key = await keyForHash(rec.keyHash, keys);
+  const key = await keyOfRecord(rec, deps, passthroughKey);
   if (!key) return undefined;
   return { key, anthropicFileId: rec.fileId, filename: rec.filename, mimeType: rec.mimeType, bytes: rec.bytes };
+}
+
+/** The held key whose workspace stores the file; undefined when that key is no longer configured. */
+function keyOfRecord(rec: UploadRecord, deps: Pick<GatewayDeps, "config">, passthroughKey?: string): Promise<string | undefined> {
+  const keys = passthroughKey ? [passthroughKey, ...upstreamKeys(deps.config)] : upstreamKeys(deps.config);
+  return keyForHash(rec.keyHash, keys);
 }
 
 export function registerFiles(app: Hono<GatewayEnv>): void {
@@ -98,11 +103,11 @@ export function registerFiles(app: Hono<GatewayEnv>): void {
   app.delete("/files/:id", async (c) => {
     const id = c.req.param("id");
     const rec = await clientRecord(c, id);
-    const resolved = await resolveClientFile(id, c.get("deps"), c.get("passthroughKey"));
-    if (!resolved) {
+    const key = await keyOfRecord(rec, c.get("deps"), c.get("passthroughKey"));
+    if (!key) {
       throw new GatewayError(502, `File ${id} lives in the workspace of an upstream key that is no longer configured; it cannot be deleted through this gateway.`, "upstream_error", "file_id", "file_key_gone");
     }
-    await withKey(c, resolved.key, (files) => files.delete(resolved.key, rec.fileId));
+    await withKey(c, key, (files) => files.delete(key, rec.fileId));
     await c.get("deps").uploads.forget(id);
     return c.json({ id, object: "file", deleted: true });
   });
