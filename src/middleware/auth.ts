@@ -53,8 +53,9 @@ const unauthorized = (message: string) =>
 export function clientAuth(): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const { config } = c.get("deps");
+    // Never one of the gateway's own client keys: clientAnthropicKey leaves those to the check below.
     const passthrough = clientAnthropicKey(c.req.raw.headers, config);
-    if (passthrough && !(await matchesAnyKey(passthrough, config.APIKEY))) {
+    if (passthrough) {
       c.set("passthroughKey", passthrough);
       return next();
     }

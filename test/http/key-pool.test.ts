@@ -201,4 +201,12 @@ describe("mirror mode (PASSTHROUGH_KEYS)", () => {
     expect((await postChat(gw, chat(1))).status).toBe(200);
     expect(UPSTREAM_KEYS).toContain(messagesCalls(gw)[0]!.apiKey);
   });
+
+  it("when on, a client key that merely looks like an Anthropic key still uses the pool", async () => {
+    const gatewayKey = "sk-ant-gateway-client-key-0000";
+    const gw = startGateway({ PASSTHROUGH_KEYS: "true", APIKEY: gatewayKey });
+    const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${gatewayKey}`, "content-type": "application/json" }, body: JSON.stringify(chat(1)) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(UPSTREAM_KEYS).toContain(messagesCalls(gw)[0]!.apiKey);
+  });
 });
