@@ -1,3 +1,5 @@
+import { fnv1a32 } from "../hash";
+
 /**
  * Key selection, pure: the same inputs always pick the same key, so the rules can be
  * tested without clocks or I/O. The isolate pool owns the state; this only reads it.
@@ -51,7 +53,8 @@ export function selectKey(keys: readonly SelectableKey[], now: number, exclude: 
     let top = -1;
     for (const k of keys) {
       if (k.disabled || exclude.has(k.id) || k.cooldownUntil > now) continue;
-      const score = fnv1a(`${affinity}\u0000${k.id}`);
+      // FNV-1a: cheap, synchronous and stable across isolates, which is all a preference needs.
+      const score = fnv1a32(`${affinity}\u0000${k.id}`);
       if (score > top) [preferred, top] = [k, score];
     }
     if (preferred && preferred.inFlight <= best.inFlight + AFFINITY_SLACK) return { id: preferred.id };
@@ -59,14 +62,4 @@ export function selectKey(keys: readonly SelectableKey[], now: number, exclude: 
   if (best) return { id: best.id };
   if (soonest !== Infinity) return { waitMs: soonest - now };
   return { none: true };
-}
-
-/** 32-bit FNV-1a: cheap, synchronous and stable across isolates, which is all a preference needs. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

@@ -1,3 +1,5 @@
+import { sha256Hex } from "../hash";
+
 /**
  * The shared side of the key pool: what every isolate reports and reads back. Keys are
  * known here only by a SHA-256 hash (to match them up) and their last four characters
@@ -97,7 +99,7 @@ export class MemoryKeyStateStore implements KeyStateStore {
   }
 }
 
-export async function hashKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+/** Hex SHA-256 of an upstream key: how the shared store names it. */
+export function hashKey(key: string): Promise<string> {
+  return sha256Hex(key);
 }

@@ -1,3 +1,5 @@
+import { fnv1a32 } from "../hash";
+
 /**
  * Anthropic requires tool_use ids to match ^[a-zA-Z0-9_-]+$; OpenAI clients and other
  * providers' histories carry ids like `call:1`, `functions.get_weather:0` or ids with
@@ -12,15 +14,6 @@ const VALID = /^[a-zA-Z0-9_-]+$/;
 export function sanitizeToolId(id: string): string {
   if (VALID.test(id)) return id;
   const cleaned = id.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 48);
-  return `${cleaned || "call"}_${fnv1a(id)}`;
-}
-
-/** FNV-1a 32-bit, base 36: short, deterministic, no crypto needed (collision guard, not security). */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
+  // Base 36 FNV-1a: short and deterministic (a collision guard, not security).
+  return `${cleaned || "call"}_${fnv1a32(id).toString(36)}`;
 }

@@ -1,4 +1,5 @@
 import type { RequestScope } from "../deps";
+import { sha256Hex } from "../hash";
 
 /**
  * "gateway": uploaded by the gateway to offload a large attachment; swept when idle
@@ -64,21 +65,11 @@ export interface UploadTracker {
   pending(): Promise<UploadRecord[]>;
 }
 
-/** Hex SHA-256 of a key: how records name a key without holding it. */
+export { sha256Hex, toHex } from "../hash";
+
+/** Hex SHA-256 of a key, first 128 bits: how records name a key without holding it. */
 export async function keyHash(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return toHex(new Uint8Array(digest)).slice(0, 32);
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return toHex(new Uint8Array(digest));
-}
-
-export function toHex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
+  return (await sha256Hex(key)).slice(0, 32);
 }
 
 /** Resolves a key hash back to one of the keys the gateway holds. */

@@ -1,0 +1,28 @@
+/**
+ * The gateway's hashes, in one place: SHA-256 where a value must not be guessable back
+ * (keys, attachment contents), FNV-1a where a short, stable, synchronous hash is all
+ * that is needed (tool id collision guards, key preference). The simulator keeps its
+ * own: it shares no code with the gateway.
+ */
+
+export function toHex(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+/** Hex SHA-256 of text (UTF-8) or bytes. */
+export async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)));
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units, unsigned. Not for anything secret. */
+export function fnv1a32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
