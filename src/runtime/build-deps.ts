@@ -30,7 +30,7 @@ export interface RuntimeParts {
 
 export function buildDeps(config: Config, parts: RuntimeParts = {}): GatewayDeps {
   const log = parts.log ?? createConsoleLogger();
-  const upstream = parts.upstream ?? (config.UPSTREAM === "simulator" ? new ClaudeSimulator({ streamDelayMs: 20 }).fetch : (req: Request) => fetch(req));
+  const upstream = parts.upstream ?? (config.UPSTREAM === "simulator" ? new ClaudeSimulator({ streamDelayMs: 20, maxReceived: 100 }).fetch : (req: Request) => fetch(req));
   const keys = upstreamKeys(config);
   const target = { upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION };
   const files = new AnthropicFiles(target);

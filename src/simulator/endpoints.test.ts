@@ -24,6 +24,14 @@ describe("count_tokens", () => {
   });
 });
 
+describe("received", () => {
+  it("keeps only the latest maxReceived requests, so a long-lived demo does not grow without bound", async () => {
+    const sim = new ClaudeSimulator({ maxReceived: 2 });
+    for (const q of ["a", "b", "c"]) await sim.fetch(getRequest(`/v1/models?limit=1&q=${q}`));
+    expect(sim.received.map((r) => r.query)).toEqual(["limit=1&q=b", "limit=1&q=c"]);
+  });
+});
+
 describe("models", () => {
   it("lists newest first with pagination", async () => {
     const sim = new ClaudeSimulator();

@@ -24,6 +24,11 @@ export interface SimulatorOptions {
   apiKeys?: string[];
   /** Delay between streamed events in ms (default 0). The offline demo uses ~20. */
   streamDelayMs?: number;
+  /**
+   * How many of the latest requests `received` keeps (default: all, for tests). The
+   * offline demo lives as long as its isolate, and every entry holds a whole body.
+   */
+  maxReceived?: number;
 }
 
 export interface ReceivedRequest {
@@ -42,7 +47,7 @@ const INVALID_BODY = Symbol("invalid-body");
 export class ClaudeSimulator {
   /** The Upstream: a bound function, pass it around as `sim.fetch`. */
   readonly fetch: (request: Request) => Promise<Response>;
-  /** Every request received, in order, JSON bodies parsed (multipart: body = {filename, mime_type, size_bytes}). */
+  /** Every request received (the latest `maxReceived`), in order, JSON bodies parsed (multipart: body = {filename, mime_type, size_bytes}). */
   readonly received: ReceivedRequest[] = [];
   /** The Files API store, by file id. */
   readonly files = new Map<string, StoredFile>();
@@ -98,6 +103,8 @@ export class ClaudeSimulator {
     const { body, form } = await readBody(request);
     const apiKey = request.headers.get("x-api-key") || bearer(request.headers.get("authorization"));
     this.received.push({ method: request.method, path, query: url.search.replace(/^\?/, ""), headers: request.headers, body: body === INVALID_BODY ? null : body, apiKey });
+    const excess = this.received.length - (this.options.maxReceived ?? Infinity);
+    if (excess > 0) this.received.splice(0, excess);
 
     const headers = baseHeaders(this.requestCount++);
     try {
