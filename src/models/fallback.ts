@@ -55,10 +55,9 @@ interface Entry {
   createdAt: string;
   gen: Generation;
   override?: Partial<Generation>;
-  /** Dated snapshot ids that name the same model. */
-  snapshots?: string[];
 }
 
+// Dated snapshots (claude-sonnet-4-5-20250929, claude-opus-4-20250514) find their entry through canonicalModelKey.
 const ENTRIES: Entry[] = [
   { id: "claude-fable-5-2", displayName: "Claude Fable 5.2", createdAt: "2026-11-18T00:00:00Z", gen: alwaysThinking },
   { id: "claude-opus-5-5", displayName: "Claude Opus 5.5", createdAt: "2026-11-04T00:00:00Z", gen: adaptiveOnly },
@@ -75,14 +74,14 @@ const ENTRIES: Entry[] = [
   { id: "claude-opus-4-7", displayName: "Claude Opus 4.7", createdAt: "2026-04-16T00:00:00Z", gen: adaptiveOnly },
   { id: "claude-sonnet-4-6", displayName: "Claude Sonnet 4.6", createdAt: "2026-02-17T00:00:00Z", gen: hybrid46 },
   { id: "claude-opus-4-6", displayName: "Claude Opus 4.6", createdAt: "2026-02-05T00:00:00Z", gen: hybrid46 },
-  { id: "claude-opus-4-5", displayName: "Claude Opus 4.5", createdAt: "2025-11-24T00:00:00Z", gen: budgetStructured, snapshots: ["claude-opus-4-5-20251101"] },
-  { id: "claude-haiku-4-5", displayName: "Claude Haiku 4.5", createdAt: "2025-10-01T00:00:00Z", gen: budgetStructured, snapshots: ["claude-haiku-4-5-20251001"] },
-  { id: "claude-sonnet-4-5", displayName: "Claude Sonnet 4.5", createdAt: "2025-09-29T00:00:00Z", gen: budgetStructured, snapshots: ["claude-sonnet-4-5-20250929"] },
-  { id: "claude-opus-4-1", displayName: "Claude Opus 4.1", createdAt: "2025-08-05T00:00:00Z", gen: budgetExclusive, override: { maxOutputTokens: 32_000 }, snapshots: ["claude-opus-4-1-20250805"] },
-  { id: "claude-opus-4-0", displayName: "Claude Opus 4", createdAt: "2025-05-22T00:00:00Z", gen: budgetExclusive, override: { maxOutputTokens: 32_000 }, snapshots: ["claude-opus-4-20250514"] },
-  { id: "claude-sonnet-4-0", displayName: "Claude Sonnet 4", createdAt: "2025-05-22T00:00:00Z", gen: budgetExclusive, snapshots: ["claude-sonnet-4-20250514"] },
-  { id: "claude-3-7-sonnet-latest", displayName: "Claude Sonnet 3.7", createdAt: "2025-02-24T00:00:00Z", gen: budgetFree, snapshots: ["claude-3-7-sonnet-20250219"] },
-  { id: "claude-3-5-haiku-latest", displayName: "Claude Haiku 3.5", createdAt: "2024-10-22T00:00:00Z", gen: legacyNoThinking, snapshots: ["claude-3-5-haiku-20241022"] },
+  { id: "claude-opus-4-5", displayName: "Claude Opus 4.5", createdAt: "2025-11-24T00:00:00Z", gen: budgetStructured },
+  { id: "claude-haiku-4-5", displayName: "Claude Haiku 4.5", createdAt: "2025-10-01T00:00:00Z", gen: budgetStructured },
+  { id: "claude-sonnet-4-5", displayName: "Claude Sonnet 4.5", createdAt: "2025-09-29T00:00:00Z", gen: budgetStructured },
+  { id: "claude-opus-4-1", displayName: "Claude Opus 4.1", createdAt: "2025-08-05T00:00:00Z", gen: budgetExclusive, override: { maxOutputTokens: 32_000 } },
+  { id: "claude-opus-4-0", displayName: "Claude Opus 4", createdAt: "2025-05-22T00:00:00Z", gen: budgetExclusive, override: { maxOutputTokens: 32_000 } },
+  { id: "claude-sonnet-4-0", displayName: "Claude Sonnet 4", createdAt: "2025-05-22T00:00:00Z", gen: budgetExclusive },
+  { id: "claude-3-7-sonnet-latest", displayName: "Claude Sonnet 3.7", createdAt: "2025-02-24T00:00:00Z", gen: budgetFree },
+  { id: "claude-3-5-haiku-latest", displayName: "Claude Haiku 3.5", createdAt: "2024-10-22T00:00:00Z", gen: legacyNoThinking },
 ];
 
 function toProfile(e: Entry): ModelProfile {

@@ -34,8 +34,6 @@ export function canonicalModelKey(id: string): string {
     .replace(/-0$/, "");
 }
 
-export type ModelLine = "opus" | "sonnet" | "haiku" | "fable" | "mythos";
-
 export interface ParsedModelId {
   line: string;
   major: number;

@@ -21,19 +21,16 @@ export function toOpenAIModels(profiles: readonly ModelProfile[]) {
 }
 
 function modelEntries(p: ModelProfile) {
-  const out = [];
-  {
-    const base = {
-      object: "model" as const,
-      created: Math.floor(Date.parse(p.createdAt) / 1000) || 0,
-      owned_by: "anthropic",
-      name: p.displayName,
-      context_length: p.contextWindow,
-      max_output_tokens: p.maxOutputTokens,
-    };
-    out.push({ id: p.id, ...base });
-    if (p.thinking.budget || p.thinking.adaptive) out.push({ id: p.id + THINK_SUFFIX, ...base, name: `${p.displayName} (thinking)` });
-  }
+  const base = {
+    object: "model" as const,
+    created: Math.floor(Date.parse(p.createdAt) / 1000) || 0,
+    owned_by: "anthropic",
+    name: p.displayName,
+    context_length: p.contextWindow,
+    max_output_tokens: p.maxOutputTokens,
+  };
+  const out = [{ id: p.id, ...base }];
+  if (p.thinking.budget || p.thinking.adaptive) out.push({ id: p.id + THINK_SUFFIX, ...base, name: `${p.displayName} (thinking)` });
   return out;
 }
 

@@ -13,7 +13,6 @@ import { filesSweepIO } from "../uploads/sweep-io";
 import { createConsoleLogger } from "../log";
 import { upstreamKeys } from "../config";
 
-
 /**
  * The runtime-specific parts: on Workers the shared state lives in Durable Objects and
  * the Cache API; on Node (and in tests) in process memory. Everything else is built
@@ -68,4 +67,3 @@ async function fetchModelList(target: Parameters<typeof getJson>[0], keys: reado
   }
   return data;
 }
-export { upstreamKeys, SIMULATOR_DEMO_KEY } from "../config";

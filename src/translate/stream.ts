@@ -1,26 +1,20 @@
 import { SseDecoder } from "../anthropic/sse";
-import type { CompletionUsage } from "../openai/types";
-import { KEEP_ALIVE } from "./chunk-writer";
-import type { ResponseContext, ThinkingCapture } from "./response";
-import { LOST, StreamTranslator } from "./stream-translator";
+import { KEEP_ALIVE, type StreamError } from "./chunk-writer";
+import type { ResponseContext } from "./response";
+import { LOST, StreamTranslator, type StreamSummary } from "./stream-translator";
 import { Utf8Pool } from "./utf8-pool";
 
 export interface StreamContext extends ResponseContext {
   includeUsage: boolean; // stream_options.include_usage
   keepAliveMs: number; // SSE comment `: keep-alive` after this long without output (0 = off)
   signal?: AbortSignal; // client gone → stop
-  onComplete?(summary: {
-    usage: CompletionUsage | null;
-    thinking: ThinkingCapture | null;
-    error: { type: string; message: string } | null;
-    finishReason: string | null;
-  }): void;
+  onComplete?(summary: StreamSummary): void;
 }
 
 // Shared by all streams of the isolate: views into it are never rewritten (see Utf8Pool).
 const utf8 = new Utf8Pool();
-const INTERNAL = { type: "api_error", message: "The gateway failed to translate the upstream answer; the response is incomplete." };
-export const CLIENT_GONE = { type: "client_disconnected", message: "The client closed the connection before the answer was complete." };
+const INTERNAL: StreamError = { type: "api_error", message: "The gateway failed to translate the upstream answer; the response is incomplete." };
+export const CLIENT_GONE: StreamError = { type: "client_disconnected", message: "The client closed the connection before the answer was complete." };
 
 /**
  * Upstream Anthropic SSE bytes → OpenAI chunk bytes, in one pass: each upstream read is
@@ -40,7 +34,7 @@ export function createChatCompletionStream(upstreamBody: ReadableStream<Uint8Arr
   let lastSent = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const finish = (reason?: { type: string; message: string }) => {
+  const finish = (reason?: StreamError) => {
     if (closed) return;
     closed = true;
     if (timer !== undefined) clearTimeout(timer);
