@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { AnthropicFiles } from "../anthropic/files";
-import { parseConfig } from "../config";
+import { parseConfig, type Config } from "../config";
 import { createConsoleLogger } from "../log";
 import type { Upstream } from "../upstream";
 import { INTENT_GRACE_MS, runSweep, type SweepResult, type SweepStore } from "./sweep";
@@ -32,6 +32,8 @@ type Row = Record<string, SqlStorageValue>;
  */
 export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
   private readonly sql: SqlStorage;
+  /** An object's env never changes: parsed on first use, not on every call. */
+  #config: Config | undefined;
 
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
@@ -108,7 +110,7 @@ export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
 
   /** One sweep now; the alarm's work, callable by an operator endpoint too. */
   async sweep(): Promise<SweepResult> {
-    const config = parseConfig(this.env);
+    const config = this.config();
     const files = new AnthropicFiles({
       upstream: hooks.upstream ?? ((req) => fetch(req)),
       baseUrl: config.ANTHROPIC_BASE_URL,
@@ -136,8 +138,12 @@ export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
     if (intentId) this.sql.exec(`DELETE FROM intents WHERE intent_id = ?`, intentId);
   }
 
+  private config(): Config {
+    return (this.#config ??= parseConfig(this.env));
+  }
+
   private policy() {
-    const config = parseConfig(this.env);
+    const config = this.config();
     return { idleMs: config.FILE_IDLE_SECONDS * 1000, chatDelete: config.CHAT_DELETE, intentGraceMs: INTENT_GRACE_MS };
   }
 
