@@ -37,6 +37,20 @@ describe("AnthropicFiles", () => {
     }
   });
 
+  it("streams bytes as multipart without consuming them, so a failover attempt can send them again", async () => {
+    const { sim, files } = setup();
+    const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
+    const first = await files.upload(KEY, bytes, "big.pdf", "application/pdf");
+    const second = await files.upload(KEY, bytes, "big-again.pdf", "application/pdf");
+    expect(bytes.byteLength).toBe(300_000);
+    for (const meta of [first, second]) {
+      expect(sim.files.get(meta.id)?.bytes).toEqual(bytes);
+      expect(sim.files.get(meta.id)?.mime_type).toBe("application/pdf");
+    }
+    expect(sim.files.get(second.id)?.filename).toBe("big-again.pdf");
+    expect(sim.received[0]!.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=c2a-/);
+  });
+
   it("pages through a listing with the cursor it returns", async () => {
     const { files } = setup();
     for (let i = 0; i < 3; i++) await files.upload(KEY, new Uint8Array([i]), `f${i}.txt`, "text/plain");

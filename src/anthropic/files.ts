@@ -42,11 +42,22 @@ export class AnthropicFiles {
   }
 
   async upload(key: string, bytes: Uint8Array | Blob, filename: string, mimeType: string, signal?: AbortSignal): Promise<AnthropicFileMetadata> {
-    const form = new FormData();
-    // A Blob over the same bytes: no copy of the (possibly large) buffer.
-    const blob = bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType });
-    form.append("file", blob, filename);
-    const res = await this.call(key, "POST", "/v1/files", form, signal);
+    let body: BodyInit;
+    let contentType: string | undefined;
+    let contentLength: number | undefined;
+    if (bytes instanceof Blob) {
+      const form = new FormData();
+      form.append("file", bytes, filename);
+      body = form;
+    } else {
+      // A Blob (and so FormData) copies its parts in both Node and workerd; a stream of
+      // [head, bytes, tail] sends the attachment's own buffer, which failover reuses.
+      const multipart = multipartBody(bytes, filename, mimeType);
+      body = multipart.stream;
+      contentType = multipart.contentType;
+      contentLength = multipart.contentLength;
+    }
+    const res = await this.call(key, "POST", "/v1/files", body, signal, contentType, contentLength);
     return (await res.json()) as AnthropicFileMetadata;
   }
 
@@ -77,15 +88,19 @@ export class AnthropicFiles {
     }
   }
 
-  private async call(key: string, method: string, path: string, body: BodyInit | undefined, signal: AbortSignal | undefined): Promise<Response> {
+  private async call(key: string, method: string, path: string, body: BodyInit | undefined, signal: AbortSignal | undefined, contentType?: string, contentLength?: number): Promise<Response> {
     const headers = new Headers({
       "x-api-key": key,
       "anthropic-version": this.opts.version,
       "anthropic-beta": FILES_BETA,
     });
+    if (contentType) headers.set("content-type", contentType);
+    if (contentLength !== undefined) headers.set("content-length", String(contentLength));
     let res: Response;
     try {
-      res = await this.opts.upstream(new Request(this.base + path, { method, headers, body, signal }));
+      // duplex: Node's fetch refuses a stream body without it; workerd ignores it.
+      const init = { method, headers, body, signal, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit;
+      res = await this.opts.upstream(new Request(this.base + path, init));
     } catch (err) {
       if (signal?.aborted) throw err;
       throw upstreamUnreachable(err, this.base, false);
@@ -93,4 +108,31 @@ export class AnthropicFiles {
     if (!res.ok) throw await upstreamError(res);
     return res;
   }
+}
+
+/**
+ * multipart/form-data with one `file` field, as a stream over the caller's buffer. The
+ * length is known, so it is sent as content-length (workerd: through a FixedLengthStream)
+ * rather than chunked.
+ */
+function multipartBody(bytes: Uint8Array, filename: string, mimeType: string): { stream: ReadableStream<Uint8Array>; contentType: string; contentLength?: number } {
+  const boundary = `c2a-${crypto.randomUUID()}`;
+  const safeName = filename.replace(/["\\\r\n]/g, "_");
+  const enc = new TextEncoder();
+  const head = enc.encode(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${safeName}"\r\ncontent-type: ${mimeType}\r\n\r\n`);
+  const tail = enc.encode(`\r\n--${boundary}--\r\n`);
+  const chunks = [head, bytes, tail];
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = chunks.shift();
+      if (next) controller.enqueue(next);
+      if (!chunks.length) controller.close();
+    },
+  });
+  const length = head.byteLength + bytes.byteLength + tail.byteLength;
+  const contentType = `multipart/form-data; boundary=${boundary}`;
+  const Fixed = (globalThis as { FixedLengthStream?: new (n: number) => TransformStream<Uint8Array, Uint8Array> }).FixedLengthStream;
+  if (Fixed) return { stream: stream.pipeThrough(new Fixed(length)), contentType };
+  // Node's fetch sends a stream with the content-length it is given.
+  return { stream, contentType, contentLength: length };
 }
