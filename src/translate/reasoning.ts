@@ -84,10 +84,16 @@ export interface ThinkingPlan {
   notes: string[];
 }
 
+/** The model can think but cannot be told not to (Fable, Mythos): `{type:"disabled"}` is a 400 there. */
+export function alwaysThinks(profile: ModelProfile): boolean {
+  const t = profile.thinking;
+  return (t.adaptive || t.budget) && !t.disable;
+}
+
 export function planThinking(intent: ThinkingIntent, profile: ModelProfile, hidden: boolean): ThinkingPlan {
   const t = profile.thinking;
   const canThink = t.adaptive || t.budget;
-  const alwaysOn = canThink && !t.disable;
+  const alwaysOn = alwaysThinks(profile);
   const notes: string[] = [];
   if (intent.kind === "unspecified" && !alwaysOn) return { notes };
   if (intent.kind === "off" || intent.kind === "unspecified") {

@@ -3,8 +3,9 @@ import type { ChatAssistantMessage, ChatRequest } from "../openai/schema";
 import type { ModelProfile } from "../models/profile";
 import { resolveRequestedModel } from "../models/model-id";
 import type { ContentEffects } from "./content";
+import type { AttachmentLookup } from "../attachments/table";
 import { currentToolLoop, signedThinkingFor, translateMessages } from "./messages";
-import { fitBudget, planThinking, readThinkingIntent, reasoningHidden, type ThinkingPlan } from "./reasoning";
+import { alwaysThinks as thinksAlways, fitBudget, planThinking, readThinkingIntent, reasoningHidden, type ThinkingPlan } from "./reasoning";
 import { translateSampling, translateStop } from "./sampling";
 import { forcesToolUse, placeholderTool, translateTools } from "./tools";
 import { planStructuredOutput } from "./structured-output";
@@ -17,6 +18,8 @@ export interface RequestTranslationContext {
   defaultMaxTokens: number;
   /** Signed thinking blocks the gateway returned earlier, by tool call id (from ThinkingStore). */
   restoredThinking: ReadonlyMap<string, AnthropicContentBlock[]>;
+  /** Data URLs the body reader decoded already; their blocks carry references (see translate/content.ts). */
+  attachments?: AttachmentLookup;
 }
 
 export interface TranslatedRequest {
@@ -60,9 +63,10 @@ export function translateChatRequest(req: ChatRequest, ctx: RequestTranslationCo
   const effects: ContentEffects = {
     betas: new Set(),
     model: { id: profile.id, imageInput: profile.imageInput, pdfInput: profile.pdfInput },
+    ...(ctx.attachments ? { attachments: ctx.attachments } : {}),
   };
   const hidden = reasoningHidden(req);
-  const alwaysThinks = (profile.thinking.adaptive || profile.thinking.budget) && !profile.thinking.disable;
+  const alwaysThinks = thinksAlways(profile);
 
   let plan = planThinking(readThinkingIntent(req, ctx.think), profile, hidden);
   let droppedReason = plan.droppedReason;
