@@ -42,6 +42,8 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
     const declared = Number(c.req.header("content-length") ?? "0");
     if (declared > MAX_BODY_BYTES) throw new GatewayError(413, `Request body too large: ${declared} bytes > ${MAX_BODY_BYTES} bytes.`, "invalid_request_error");
     const raw = await c.req.raw.arrayBuffer();
+    // A chunked body declares no length: check what actually arrived.
+    if (raw.byteLength > MAX_BODY_BYTES) throw new GatewayError(413, `Request body too large: ${raw.byteLength} bytes > ${MAX_BODY_BYTES} bytes.`, "invalid_request_error");
     let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder().decode(raw));
