@@ -20,7 +20,9 @@ import { parseContextOverflow, trimForContext } from "../translate/context-trim"
 import { pinClientFiles } from "./client-files";
 import { conversationAffinity } from "../pool/affinity";
 import { keyHint } from "../log";
-import { readJsonBody } from "./json-body";
+import { readJsonBodyWithAttachments } from "./json-body";
+import type { AttachmentLookup } from "../attachments/table";
+import { stringifyWithAttachments } from "../attachments/serialize";
 import { newCompletionId } from "../translate/ids";
 
 /**
@@ -32,12 +34,16 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
   app.post("/chat/completions", async (c) => {
     const deps = c.get("deps");
     const scope = c.get("scope");
-    const req = parseChatRequest(await readJsonBody(c.req.raw));
-    return handleChat(c, deps, scope, req);
+    // Data URLs that will be offloaded are decoded while the body streams in (never held as
+    // text); under a client's own key nothing is offloaded, so nothing is taken out.
+    const threshold = c.get("passthroughKey") ? Infinity : deps.config.UPLOAD_THRESHOLD_BYTES;
+    const { json, attachments } = await readJsonBodyWithAttachments(c.req.raw, threshold);
+    const req = parseChatRequest(json);
+    return handleChat(c, deps, scope, req, attachments);
   });
 }
 
-async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: RequestScope, req: ChatRequest): Promise<Response> {
+async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: RequestScope, req: ChatRequest, attachments: AttachmentLookup): Promise<Response> {
   const { config } = deps;
   const requested = resolveRequestedModel(req.model);
   const profile = await deps.models.get(requested.upstreamId);
@@ -56,6 +62,7 @@ async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: Requ
     think: requested.think,
     defaultMaxTokens: config.DEFAULT_MAX_TOKENS,
     restoredThinking,
+    attachments,
   });
   if (translated.thinkingDroppedReason) deps.log.info("thinking_dropped", { model: profile.id, reason: translated.thinkingDroppedReason });
 
@@ -76,8 +83,8 @@ async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: Requ
 
   const call = (outgoing: AnthropicRequest) =>
     callUpstream(deps, scope, pool, translated.betas, affinity, async (key) => {
-      const offloaded = await offloadLargeAttachments(outgoing, { key, files, tracker: deps.uploads, thresholdBytes, scope, log: deps.log });
-      return { payload: JSON.stringify(offloaded.body), betas: offloaded.betas, fileIds: offloaded.fileIds };
+      const offloaded = await offloadLargeAttachments(outgoing, { key, files, tracker: deps.uploads, thresholdBytes, scope, log: deps.log, attachments });
+      return { payload: stringifyWithAttachments(offloaded.body, attachments), betas: offloaded.betas, fileIds: offloaded.fileIds };
     });
 
   let upstream = await call(body);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FILES_API_BETA, MAX_IMAGE_BASE64_CHARS, fileBlock, imageBlock, parseDataUrl, translateParts, type ContentEffects } from "./content";
 import { GatewayError } from "../errors";
+import { AttachmentTable } from "../attachments/table";
 
 const effects = (): ContentEffects => ({ betas: new Set() });
 const b64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
@@ -106,5 +107,39 @@ describe("translateParts", () => {
   it("refuses images for a model without image input", () => {
     const fx: ContentEffects = { betas: new Set(), model: { id: "claude-x", imageInput: false, pdfInput: true } };
     expect400(() => translateParts([{ type: "image_url", image_url: { url: "https://x/y.png" } }], "messages[1].content", fx), "messages[1].content[0]", /does not accept images/);
+  });
+});
+
+describe("data URLs the body reader decoded already (references)", () => {
+  const table = new AttachmentTable();
+  const png = table.add("image/png", new Uint8Array(3000));
+  const jpg = table.add("image/jpg", new Uint8Array(3));
+  const bmp = table.add("image/bmp", new Uint8Array(3));
+  const huge = table.add("image/png", new Uint8Array(3_932_161)); // 5,242,884 base64 characters
+  const pdf = table.add("application/pdf", new TextEncoder().encode("%PDF-1.7"));
+  const csv = table.add("text/csv", new TextEncoder().encode("a,b\n1,2"));
+  const zip = table.add("application/zip", new Uint8Array(4));
+  const withTable = (): ContentEffects => ({ betas: new Set(), attachments: table });
+
+  it("makes the same blocks, with the reference as their data", () => {
+    expect(imageBlock(png, "p", table)).toEqual({ type: "image", source: { type: "base64", media_type: "image/png", data: png } });
+    expect(imageBlock(jpg, "p", table).source).toMatchObject({ media_type: "image/jpeg" });
+    expect(fileBlock({ filename: "r.pdf", file_data: pdf }, "f", withTable())).toEqual({
+      type: "document",
+      source: { type: "base64", media_type: "application/pdf", data: pdf },
+      title: "r.pdf",
+    });
+    expect(fileBlock({ file_data: csv }, "f", withTable()).source).toEqual({ type: "text", media_type: "text/plain", data: "a,b\n1,2" });
+  });
+
+  it("keeps the 400s and their messages, the image limit counted in base64 characters", () => {
+    const p = "messages[0].content[0].image_url.url";
+    expect400(() => imageBlock(huge, p, table), p, /image exceeds 5 MB maximum: 5242884 base64 characters > 5242880/);
+    expect400(() => imageBlock(bmp, p, table), p, /unsupported image type "image\/bmp"/);
+    expect400(() => fileBlock({ file_data: zip }, "f", withTable()), "f.file_data", /unsupported file type "application\/zip"/);
+    const noPdf: ContentEffects = { ...withTable(), model: { id: "m", imageInput: true, pdfInput: false } };
+    expect400(() => fileBlock({ file_data: pdf }, "f", noPdf), "f", /does not accept PDF/);
+    // A reference that is not in this request's table is just a malformed data URL.
+    expect400(() => imageBlock(png, p), p, /base64/);
   });
 });

@@ -9,6 +9,8 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { ChatCacheControl, ChatContentPart } from "../openai/schema";
 import { invalidRequest } from "../errors";
+import type { Attachment, AttachmentLookup } from "../attachments/table";
+import { base64Length } from "../attachments/base64";
 
 /**
  * OpenAI content parts → Anthropic content blocks, for user turns and tool results.
@@ -49,6 +51,8 @@ export interface ContentEffects {
   betas: Set<string>;
   /** When given, images and PDFs are refused up front for a model that cannot read them. */
   model?: { id: string; imageInput: boolean; pdfInput: boolean };
+  /** Attachments decoded while the body was read (see attachments/extract.ts). */
+  attachments?: AttachmentLookup;
 }
 
 export function cacheControlOf(cc: ChatCacheControl): CacheControlEphemeral | undefined {
@@ -90,7 +94,7 @@ function translatePart(part: ChatContentPart, path: string, effects: ContentEffe
       const url = typeof part.image_url === "string" ? part.image_url : part.image_url.url;
       const urlPath = typeof part.image_url === "string" ? `${path}.image_url` : `${path}.image_url.url`;
       if (effects.model && !effects.model.imageInput) throw invalidRequest(`${path}: ${effects.model.id} does not accept images`, path);
-      return withCache(imageBlock(url, urlPath), cacheControlOf(part.cache_control));
+      return withCache(imageBlock(url, urlPath, effects.attachments), cacheControlOf(part.cache_control));
     }
     case "file":
       return withCache(fileBlock(part.file, `${path}.file`, effects), cacheControlOf(part.cache_control));
@@ -129,14 +133,13 @@ function cleanBase64(data: string, path: string, what: string): string {
   return cleaned;
 }
 
-export function imageBlock(url: string, path: string): ImageBlockParam {
+export function imageBlock(url: string, path: string, attachments?: AttachmentLookup): ImageBlockParam {
+  const decoded = attachments?.get(url);
+  if (decoded) return decodedImageBlock(url, decoded, path);
   const trimmed = url.trim();
   const data = parseDataUrl(trimmed);
   if (data) {
-    const mediaType = data.mediaType === "image/jpg" ? "image/jpeg" : data.mediaType;
-    if (!IMAGE_TYPES.has(mediaType)) {
-      throw invalidRequest(`${path}: unsupported image type "${data.mediaType}"; Claude accepts image/png, image/jpeg, image/gif and image/webp`, path);
-    }
+    const mediaType = imageMediaType(data.mediaType, path);
     if (!data.base64) throw invalidRequest(`${path}: image data URLs must be base64-encoded (data:${mediaType};base64,…)`, path);
     const b64 = cleanBase64(data.data, path, "image");
     if (b64.length > MAX_IMAGE_BASE64_CHARS) {
@@ -144,7 +147,7 @@ export function imageBlock(url: string, path: string): ImageBlockParam {
     }
     return {
       type: "image",
-      source: { type: "base64", media_type: mediaType as "image/png" | "image/jpeg" | "image/gif" | "image/webp", data: b64 },
+      source: { type: "base64", media_type: mediaType, data: b64 },
     };
   }
   if (/^https:\/\//i.test(trimmed)) return { type: "image", source: { type: "url", url: trimmed } };
@@ -153,6 +156,26 @@ export function imageBlock(url: string, path: string): ImageBlockParam {
     throw invalidRequest(`${path}: image URLs must use https (Claude fetches the image itself); send a data: URL for local images`, path);
   }
   throw invalidRequest(`${path}: expected an https: URL or a base64 data: URL for the image`, path);
+}
+
+function imageMediaType(mediaType: string, path: string): ImageMediaType {
+  const normalized = mediaType === "image/jpg" ? "image/jpeg" : mediaType;
+  if (!IMAGE_TYPES.has(normalized)) {
+    throw invalidRequest(`${path}: unsupported image type "${mediaType}"; Claude accepts image/png, image/jpeg, image/gif and image/webp`, path);
+  }
+  return normalized as ImageMediaType;
+}
+
+type ImageMediaType = "image/png" | "image/jpeg" | "image/gif" | "image/webp";
+
+function decodedImageBlock(ref: string, a: Attachment, path: string): ImageBlockParam {
+  const mediaType = imageMediaType(a.mediaType, path);
+  // The limit counts base64 characters; the client sent (at least) this many.
+  const chars = base64Length(a.bytes.byteLength);
+  if (chars > MAX_IMAGE_BASE64_CHARS) {
+    throw invalidRequest(`${path}: image exceeds 5 MB maximum: ${chars} base64 characters > ${MAX_IMAGE_BASE64_CHARS}`, path);
+  }
+  return { type: "image", source: { type: "base64", media_type: mediaType, data: ref } };
 }
 
 export function fileBlock(
@@ -168,6 +191,8 @@ export function fileBlock(
   }
   if (!file.file_data) throw invalidRequest(`${path}: a file part needs file_data (a base64 data: URL) or file_id`, path);
   const dataPath = `${path}.file_data`;
+  const decoded = effects.attachments?.get(file.file_data);
+  if (decoded) return withTitle(decodedFileBlock(file.file_data, decoded, path, dataPath, effects));
   const parsed = parseDataUrl(file.file_data.trim());
   // Some clients send bare base64 and let the filename tell the type.
   const mediaType = parsed ? parsed.mediaType : mediaTypeFromFilename(title);
@@ -190,6 +215,15 @@ export function fileBlock(
   );
 }
 
+function decodedFileBlock(ref: string, a: Attachment, path: string, dataPath: string, effects: ContentEffects): DocumentBlockParam {
+  if (a.mediaType === "application/pdf") {
+    if (effects.model && !effects.model.pdfInput) throw invalidRequest(`${path}: ${effects.model.id} does not accept PDF documents`, path);
+    return { type: "document", source: { type: "base64", media_type: "application/pdf", data: ref } };
+  }
+  if (isTextType(a.mediaType)) return plainTextDocument(decodeUtf8(a.bytes, dataPath));
+  throw invalidRequest(`${dataPath}: unsupported file type "${a.mediaType}"; Claude accepts PDF and text files (send images as image_url parts)`, dataPath);
+}
+
 function plainTextDocument(text: string): DocumentBlockParam {
   return { type: "document", source: { type: "text", media_type: "text/plain", data: text } };
 }
@@ -207,9 +241,17 @@ function mediaTypeFromFilename(name: string | undefined): string | undefined {
 }
 
 function decodeBase64Utf8(b64: string, path: string): string {
+  let bytes: Uint8Array;
   try {
-    const bin = atob(b64);
-    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  } catch {
+    throw invalidRequest(`${path}: the file is not valid UTF-8 text`, path);
+  }
+  return decodeUtf8(bytes, path);
+}
+
+function decodeUtf8(bytes: Uint8Array, path: string): string {
+  try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw invalidRequest(`${path}: the file is not valid UTF-8 text`, path);

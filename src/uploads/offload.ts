@@ -5,6 +5,7 @@ import type { Logger, RequestScope } from "../deps";
 import { GatewayError, invalidRequest } from "../errors";
 import { base64DecodedLength, decodeBase64 } from "./base64";
 import { keyHash, sha256Hex, toHex, type UploadTracker } from "./tracker";
+import type { AttachmentLookup } from "../attachments/table";
 
 export interface OffloadContext {
   /** The upstream key of this attempt: files live in its workspace. */
@@ -15,6 +16,8 @@ export interface OffloadContext {
   thresholdBytes: number;
   scope: RequestScope;
   log: Logger;
+  /** Attachments decoded while the body was read: blocks whose data is a reference use these bytes. */
+  attachments?: AttachmentLookup;
 }
 
 export interface OffloadResult {
@@ -58,11 +61,11 @@ export async function offloadLargeAttachments(body: AnthropicRequest, ctx: Offlo
     if (typeof msg.content === "string") return;
     msg.content.forEach((block, c) => {
       if (isFileRef(block)) referencesFiles = true;
-      if (isLarge(block, ctx.thresholdBytes)) sites.push({ m, c, block });
+      if (isLarge(block, ctx)) sites.push({ m, c, block });
       if (block.type === "tool_result" && Array.isArray(block.content)) {
         block.content.forEach((inner, n) => {
           if (isFileRef(inner)) referencesFiles = true;
-          if (isLarge(inner, ctx.thresholdBytes)) sites.push({ m, c, n, block: inner });
+          if (isLarge(inner, ctx)) sites.push({ m, c, n, block: inner });
         });
       }
     });
@@ -81,13 +84,15 @@ export async function offloadLargeAttachments(body: AnthropicRequest, ctx: Offlo
 
 async function offloadOne(site: Site, ownerHash: string, ctx: OffloadContext): Promise<string | undefined> {
   const source = site.block.source;
-  let bytes: Uint8Array | undefined;
-  let sha = hashes.get(source);
+  // Bytes decoded by the body reader are used as they are (and are the same object on every attempt).
+  let bytes: Uint8Array | undefined = ctx.attachments?.get(source.data)?.bytes;
+  const hashKey = bytes ?? source;
+  let sha = hashes.get(hashKey);
   if (!sha) {
-    bytes = decodeBase64(source.data);
+    bytes ??= decodeBase64(source.data);
     if (!bytes) throw invalidRequest(`messages.${site.m}.content.${site.c}${site.n === undefined ? "" : `.content.${site.n}`}.source.data: malformed base64`, `messages.${site.m}.content`);
     sha = await sha256Hex(bytes);
-    hashes.set(source, sha);
+    hashes.set(hashKey, sha);
   }
 
   const known = await ctx.tracker.lookup(sha, ownerHash);
@@ -125,10 +130,12 @@ function isFileRef(block: { type: string; source?: unknown }): boolean {
   return (block.type === "image" || block.type === "document") && (block.source as { type?: string } | undefined)?.type === "file";
 }
 
-function isLarge(block: { type: string; source?: unknown }, threshold: number): block is Base64Media {
+function isLarge(block: { type: string; source?: unknown }, ctx: OffloadContext): block is Base64Media {
   if (block.type !== "image" && block.type !== "document") return false;
   const source = block.source as { type?: string; data?: unknown } | undefined;
-  return source?.type === "base64" && typeof source.data === "string" && base64DecodedLength(source.data) > threshold;
+  if (source?.type !== "base64" || typeof source.data !== "string") return false;
+  const size = ctx.attachments?.get(source.data)?.bytes.byteLength ?? base64DecodedLength(source.data);
+  return size > ctx.thresholdBytes;
 }
 
 /** Copies only the path to each replaced block; every other block is shared. */

@@ -1,0 +1,50 @@
+import type { AttachmentTable } from "./table";
+
+/**
+ * Keeps references where the translator reads attachments: `messages[].content[]` parts'
+ * `image_url.url` (or bare `image_url`) and `file.file_data`. A large data URL anywhere
+ * else (a `url` key the translator never reads as an attachment) gets its text back, so
+ * the request means exactly what the client sent.
+ */
+export function confineReferences(json: unknown, table: AttachmentTable): void {
+  if (!table.size) return;
+  const placed = new Set<string>();
+  const messages = (json as { messages?: unknown } | null)?.messages;
+  if (Array.isArray(messages)) {
+    for (const m of messages) {
+      const content = (m as { content?: unknown } | null)?.content;
+      if (!Array.isArray(content)) continue;
+      for (const part of content as Array<Record<string, unknown> | null>) {
+        const value = attachmentValue(part);
+        if (value !== undefined && table.get(value)) placed.add(value);
+      }
+    }
+  }
+  if (placed.size === table.size) return;
+  const strays = new Set([...table.refs()].filter((r) => !placed.has(r)));
+  restore(json, strays, table);
+  for (const r of strays) table.delete(r);
+}
+
+function attachmentValue(part: Record<string, unknown> | null): string | undefined {
+  if (!part || typeof part !== "object") return undefined;
+  if (part.type === "image_url") {
+    const u = part.image_url as { url?: unknown } | string | undefined;
+    const v = typeof u === "string" ? u : u?.url;
+    return typeof v === "string" ? v : undefined;
+  }
+  if (part.type === "file") {
+    const v = (part.file as { file_data?: unknown } | undefined)?.file_data;
+    return typeof v === "string" ? v : undefined;
+  }
+  return undefined;
+}
+
+function restore(node: unknown, strays: Set<string>, table: AttachmentTable): void {
+  if (!node || typeof node !== "object") return;
+  const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
+  for (const [k, v] of entries) {
+    if (typeof v === "string" && strays.has(v)) (node as Record<string | number, unknown>)[k] = table.dataUrl(v);
+    else restore(v, strays, table);
+  }
+}

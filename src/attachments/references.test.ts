@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { AttachmentTable } from "./table";
+import { confineReferences } from "./confine";
+import { stringifyWithAttachments } from "./serialize";
+import { base64Length, encodeBase64 } from "./base64";
+
+const bytesOf = (n: number) => new Uint8Array(n).map((_, i) => (i * 13 + 5) & 0xff);
+const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+
+describe("encodeBase64", () => {
+  it.each([0, 1, 2, 3, 4, 5, 1000])("matches btoa for %i bytes, and base64Length counts it", (n) => {
+    const bytes = bytesOf(n);
+    expect(encodeBase64(bytes)).toBe(b64(bytes));
+    expect(base64Length(n)).toBe(b64(bytes).length);
+  });
+});
+
+describe("AttachmentTable", () => {
+  it("resolves only its own references", () => {
+    const t = new AttachmentTable();
+    const ref = t.add("image/PNG;name=x", bytesOf(10));
+    expect(t.get(ref)).toMatchObject({ mediaType: "image/png", meta: "image/PNG;name=x" });
+    expect(t.get(ref.replace(".10.", ".11."))).toBeUndefined();
+    expect(t.get(`data:image/png;base64,${b64(bytesOf(10))}`)).toBeUndefined();
+    expect(t.dataUrl(ref)).toBe(`data:image/PNG;name=x;base64,${b64(bytesOf(10))}`);
+  });
+});
+
+describe("confineReferences", () => {
+  it("keeps references in attachment parts and puts any other back as its data URL", () => {
+    const t = new AttachmentTable();
+    const inPart = t.add("application/pdf", bytesOf(30));
+    const elsewhere = t.add("image/png", bytesOf(40));
+    const json = {
+      metadata: { url: elsewhere },
+      messages: [{ role: "user", content: [{ type: "file", file: { file_data: inPart } }] }],
+    };
+    confineReferences(json, t);
+    expect(json.messages[0]!.content[0]!.file.file_data).toBe(inPart);
+    expect(json.metadata.url).toBe(`data:image/png;base64,${b64(bytesOf(40))}`);
+    expect(t.size).toBe(1);
+  });
+});
+
+describe("stringifyWithAttachments", () => {
+  it("expands a reference still inline in a block's data, and nothing else", () => {
+    const t = new AttachmentTable();
+    const ref = t.add("application/pdf", bytesOf(50));
+    const body = {
+      messages: [
+        { role: "user", content: [{ type: "document", source: { type: "base64", media_type: "application/pdf", data: ref } }, { type: "text", text: ref }] },
+      ],
+    };
+    const out = JSON.parse(stringifyWithAttachments(body, t));
+    expect(out.messages[0].content[0].source.data).toBe(b64(bytesOf(50)));
+    expect(out.messages[0].content[1].text).toBe(ref);
+    expect(stringifyWithAttachments({ a: 1 }, t)).toBe('{"a":1}');
+    expect(stringifyWithAttachments(body, new AttachmentTable())).toBe(JSON.stringify(body));
+  });
+});
