@@ -71,6 +71,19 @@ describe("health, auth, CORS and routing", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe("https://x.example");
   });
 
+  it.each([
+    ["/v1/chat/completions", { model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], max_tokens: 16 }],
+    ["/v1/messages", { model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], max_tokens: 16 }],
+  ])("adds the CORS headers once to a successful %s answer", async (path, body) => {
+    const gw = startGateway();
+    const res = await gw.fetch(path, { method: "POST", headers: { ...gw.auth(), origin: "https://x.example", "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://x.example");
+    expect(res.headers.get("access-control-expose-headers")).toContain("x-request-id");
+    expect(res.headers.get("vary")).toBe("Origin");
+    await res.body?.cancel();
+  });
+
   it.each(["/v1/models", "/hf/v1/models", "/v1/v1/models", "/models"])("serves the models list at %s", async (path) => {
     const gw = startGateway();
     const res = await gw.fetch(path, { headers: gw.auth() });
