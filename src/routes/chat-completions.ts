@@ -51,10 +51,12 @@ async function handleChat(c: Context<GatewayEnv>, deps: GatewayDeps, scope: Requ
     throw new GatewayError(404, `The model \`${req.model}\` does not exist or is not offered by this gateway. GET /v1/models lists the available ones.`, "not_found_error", "model", "model_not_found");
   }
 
+  // Looked up together: after a store miss each lookup may go to the Cache API.
   const restoredThinking = new Map<string, Awaited<ReturnType<typeof deps.thinking.get>> & object>();
-  for (const id of toolCallIdsNeedingThinking(req)) {
-    const blocks = await deps.thinking.get(id);
-    if (blocks) restoredThinking.set(id, blocks);
+  const ids = toolCallIdsNeedingThinking(req);
+  if (ids.length) {
+    const found = await Promise.all(ids.map((id) => deps.thinking.get(id)));
+    ids.forEach((id, i) => found[i] && restoredThinking.set(id, found[i]));
   }
 
   const translated = translateChatRequest(req, {

@@ -9,6 +9,8 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { ChatCacheControl, ChatContentPart } from "../openai/schema";
 import { invalidRequest } from "../errors";
+import { decodeBase64 } from "../uploads/base64";
+import { FILES_BETA } from "../anthropic/files";
 import type { Attachment, AttachmentLookup } from "../attachments/table";
 import { base64Length } from "../attachments/base64";
 
@@ -27,7 +29,8 @@ import { base64Length } from "../attachments/base64";
  * - `cache_control` on a part is kept, ttl included.
  */
 
-export const FILES_API_BETA = "files-api-2025-04-14";
+/** The Files API beta, needed on /v1/messages calls that reference files under 2023-06-01. */
+export const FILES_API_BETA = FILES_BETA;
 export const MAX_IMAGE_BASE64_CHARS = 5_242_880;
 
 const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
@@ -241,12 +244,8 @@ function mediaTypeFromFilename(name: string | undefined): string | undefined {
 }
 
 function decodeBase64Utf8(b64: string, path: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  } catch {
-    throw invalidRequest(`${path}: the file is not valid UTF-8 text`, path);
-  }
+  const bytes = decodeBase64(b64);
+  if (!bytes) throw invalidRequest(`${path}: the file is not valid UTF-8 text`, path);
   return decodeUtf8(bytes, path);
 }
 
