@@ -77,6 +77,13 @@ export const MODELS: SimModel[] = ([
   classic("claude-haiku-4-5-20251001", ["claude-haiku-4-5"], "Claude Haiku 4.5", "2025-10-15T00:00:00Z", "haiku", 64_000, 4096),
   { ...classic("claude-sonnet-4-5-20250929", ["claude-sonnet-4-5"], "Claude Sonnet 4.5", "2025-09-29T00:00:00Z", "sonnet", 64_000, 1024), lifecycle: "deprecated" },
   { ...classic("claude-opus-4-1-20250805", ["claude-opus-4-1"], "Claude Opus 4.1", "2025-08-05T00:00:00Z", "opus", 32_000, 1024), structuredOutputs: false },
+  // 2025-era ids that recorded traffic and older clients still send (reference §7).
+  { ...classic("claude-sonnet-4-20250514", ["claude-sonnet-4-0"], "Claude Sonnet 4", "2025-05-22T00:00:00Z", "sonnet", 64_000, 1024), structuredOutputs: false, lifecycle: "deprecated" },
+  { ...classic("claude-opus-4-20250514", ["claude-opus-4-0"], "Claude Opus 4", "2025-05-22T00:00:00Z", "opus", 32_000, 1024), structuredOutputs: false, lifecycle: "deprecated" },
+  {
+    ...classic("claude-3-haiku-20240307", [], "Claude Haiku 3", "2024-03-07T00:00:00Z", "haiku", 4096, 2048),
+    thinking: { enabled: false, adaptive: false, disabled: true }, sampling: "free", pdfInput: false, structuredOutputs: false, lifecycle: "deprecated",
+  },
 ] satisfies SimModel[]).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
 export function findModel(idOrAlias: string): SimModel | undefined {
