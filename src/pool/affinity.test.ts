@@ -27,3 +27,18 @@ describe("conversationAffinity", () => {
     expect(conversationAffinity(big).length).toBeLessThan(1000);
   });
 });
+
+describe("conversationAffinity on hostile bodies", () => {
+  const deep = (depth: number): unknown => JSON.parse("[".repeat(depth) + "]".repeat(depth));
+
+  it("does not throw for a first message or system prompt nested 100,000 deep", () => {
+    expect(() => conversationAffinity({ model: "m", system: deep(100_000), messages: [{ role: "user", content: "x" }] })).not.toThrow();
+    expect(() => conversationAffinity({ model: "m", messages: [deep(100_000)] })).not.toThrow();
+  });
+
+  it("still tells models apart for such bodies", () => {
+    const a = conversationAffinity({ model: "m", messages: [deep(100_000)] });
+    const b = conversationAffinity({ model: "n", messages: [deep(100_000)] });
+    expect(a).not.toBe(b);
+  });
+});

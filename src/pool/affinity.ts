@@ -10,9 +10,16 @@
  */
 export function conversationAffinity(body: { model?: unknown; system?: unknown; messages?: unknown }): string {
   const first = Array.isArray(body.messages) ? body.messages[0] : undefined;
-  return JSON.stringify([body.model ?? null, body.system ?? null, first ?? null], (k, v: unknown) => {
-    if (k === "cache_control") return undefined;
-    if (typeof v === "string" && v.length > 1024) return `${v.slice(0, 256)}…${v.length}…${v.slice(-256)}`;
-    return v;
-  });
+  try {
+    return JSON.stringify([body.model ?? null, body.system ?? null, first ?? null], (k, v: unknown) => {
+      if (k === "cache_control") return undefined;
+      if (typeof v === "string" && v.length > 1024) return `${v.slice(0, 256)}…${v.length}…${v.slice(-256)}`;
+      return v;
+    });
+  } catch {
+    // A replacer makes JSON.stringify recurse: a body nested thousands deep (which the
+    // /v1/messages passthrough forwards as it is) overflows the stack. Affinity is only
+    // a preference, so such a request simply has none beyond its model.
+    return JSON.stringify([typeof body.model === "string" ? body.model : null]);
+  }
 }
