@@ -40,11 +40,18 @@ function attachmentValue(part: Record<string, unknown> | null): string | undefin
   return undefined;
 }
 
-function restore(node: unknown, strays: Set<string>, table: AttachmentTable): void {
-  if (!node || typeof node !== "object") return;
-  const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-  for (const [k, v] of entries) {
-    if (typeof v === "string" && strays.has(v)) (node as Record<string | number, unknown>)[k] = table.dataUrl(v);
-    else restore(v, strays, table);
+/** Iterative: the body is the client's, and may be nested far deeper than the call stack allows. */
+function restore(root: unknown, strays: Set<string>, table: AttachmentTable): void {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== "object") continue;
+    const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
+    for (const [k, v] of entries) {
+      if (typeof v === "string" && strays.has(v)) {
+        // defineProperty: a plain assignment to a "__proto__" key would set the prototype.
+        Object.defineProperty(node, k, { value: table.dataUrl(v), writable: true, enumerable: true, configurable: true });
+      } else if (v && typeof v === "object") stack.push(v);
+    }
   }
 }

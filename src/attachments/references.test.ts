@@ -40,6 +40,22 @@ describe("confineReferences", () => {
     expect(json.metadata.url).toBe(`data:image/png;base64,${b64(bytesOf(40))}`);
     expect(t.size).toBe(1);
   });
+
+  it("puts a stray back from under 100,000 levels of nesting, and under a __proto__ key", () => {
+    const t = new AttachmentTable();
+    const deep = t.add("image/png", bytesOf(20));
+    const proto = t.add("image/png", bytesOf(21));
+    let node: unknown = { url: deep };
+    for (let i = 0; i < 100_000; i++) node = [node];
+    const json = JSON.parse(`{"messages":[],"extra":${JSON.stringify(node)},"odd":{"__proto__":"${proto}"}}`);
+    expect(() => confineReferences(json, t)).not.toThrow();
+    let inner = json.extra;
+    while (Array.isArray(inner)) inner = inner[0];
+    expect(inner.url).toBe(`data:image/png;base64,${b64(bytesOf(20))}`);
+    expect(Object.getOwnPropertyDescriptor(json.odd, "__proto__")?.value).toBe(`data:image/png;base64,${b64(bytesOf(21))}`);
+    expect(Object.getPrototypeOf(json.odd)).toBe(Object.prototype);
+    expect(t.size).toBe(0);
+  });
 });
 
 describe("stringifyWithAttachments", () => {
