@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AttachmentTable } from "./table";
 import { confineReferences } from "./confine";
-import { stringifyWithAttachments } from "./serialize";
+import { stringifyWithAttachments, wellFormedJson } from "./serialize";
 import { base64Length, encodeBase64 } from "./base64";
 
 const bytesOf = (n: number) => new Uint8Array(n).map((_, i) => (i * 13 + 5) & 0xff);
@@ -72,5 +72,24 @@ describe("stringifyWithAttachments", () => {
     expect(out.messages[0].content[1].text).toBe(ref);
     expect(stringifyWithAttachments({ a: 1 }, t)).toBe('{"a":1}');
     expect(stringifyWithAttachments(body, new AttachmentTable())).toBe(JSON.stringify(body));
+  });
+});
+
+describe("wellFormedJson (lone surrogates, which the Anthropic API refuses)", () => {
+  it.each([
+    ["a lone high surrogate", "a\ud800b", "a\ufffdb"],
+    ["a lone low surrogate", "a\udfffb", "a\ufffdb"],
+    ["a reversed pair", "\udc00\ud800", "\ufffd\ufffd"],
+    ["a high surrogate at the end", "x\udbff", "x\ufffd"],
+    ["a well-formed pair", "\ud83d\ude00", "\ud83d\ude00"],
+    ["the text \\ud800 (a backslash, then ud800)", "C:\\ud800", "C:\\ud800"],
+    ["a backslash before a lone surrogate", "\\\ud800", "\\\ufffd"],
+  ])("%s", (_, input, expected) => {
+    const json = wellFormedJson(JSON.stringify({ text: input }));
+    expect(JSON.parse(json)).toEqual({ text: expected });
+  });
+
+  it("is what stringifyWithAttachments sends", () => {
+    expect(stringifyWithAttachments({ text: "x\ud800" }, undefined)).toBe('{"text":"x\\ufffd"}');
   });
 });
