@@ -5,6 +5,7 @@ import type { GatewayDeps, RequestScope } from "./deps";
 import { GatewayError } from "./errors";
 import { errorResponse } from "./openai/errors";
 import { clientAuth } from "./middleware/auth";
+import { addCorsHeaders, EXPOSE_HEADERS } from "./middleware/cors";
 import { registerHealth } from "./routes/health";
 import { registerModels } from "./routes/models";
 import { registerChatCompletions } from "./routes/chat-completions";
@@ -16,15 +17,6 @@ import { registerStatus } from "./routes/status";
 export interface RuntimeBinding {
   deps(c: { env: unknown }): GatewayDeps;
   scope(c: { executionCtx?: { waitUntil(p: Promise<unknown>): void }; req: { raw: Request } }): RequestScope;
-}
-
-const EXPOSE_HEADERS = ["retry-after", "retry-after-ms", "x-request-id", "x-claude2api-upstream", "x-claude2api-context-trimmed", "x-claude2api-thinking"];
-const EXPOSE_HEADERS_VALUE = EXPOSE_HEADERS.join(",");
-
-function addCorsHeaders(headers: Headers, origin: string): void {
-  headers.set("Access-Control-Allow-Origin", origin);
-  headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS_VALUE);
-  headers.append("Vary", "Origin");
 }
 
 /** The OpenAI-compatible API, mounted under /v1, /hf/v1 (hosts that block /v1) and the root. */

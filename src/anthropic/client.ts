@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { Upstream } from "../upstream";
+import type { Upstream, UpstreamResponse } from "../upstream";
 
 /**
  * Builds requests to the Anthropic API. `anthropic-version` defaults to 2023-06-01
@@ -11,9 +11,9 @@ export interface UpstreamTarget {
   version: Config["ANTHROPIC_VERSION"];
 }
 
-export function anthropicHeaders(key: string, version: string, betas: readonly string[] = []): Headers {
-  const h = new Headers({ "x-api-key": key, "anthropic-version": version, "content-type": "application/json" });
-  if (betas.length) h.set("anthropic-beta", [...new Set(betas)].join(","));
+export function anthropicHeaders(key: string, version: string, betas: readonly string[] = []): Record<string, string> {
+  const h: Record<string, string> = { "x-api-key": key, "anthropic-version": version, "content-type": "application/json" };
+  if (betas.length) h["anthropic-beta"] = [...new Set(betas)].join(",");
   return h;
 }
 
@@ -21,14 +21,12 @@ export function upstreamUrl(baseUrl: string, path: string): string {
   return baseUrl.replace(/\/+$/, "") + path;
 }
 
-export function postJson(target: UpstreamTarget, path: string, key: string, body: string, signal: AbortSignal, betas: readonly string[] = []): Promise<Response> {
-  return target.upstream(
-    new Request(upstreamUrl(target.baseUrl, path), { method: "POST", headers: anthropicHeaders(key, target.version, betas), body, signal }),
-  );
+export function postJson(target: UpstreamTarget, path: string, key: string, body: string, signal: AbortSignal, betas: readonly string[] = []): Promise<UpstreamResponse> {
+  return target.upstream(upstreamUrl(target.baseUrl, path), { method: "POST", headers: anthropicHeaders(key, target.version, betas), body, signal });
 }
 
-export function getJson(target: UpstreamTarget, path: string, key: string, signal?: AbortSignal): Promise<Response> {
+export function getJson(target: UpstreamTarget, path: string, key: string, signal?: AbortSignal): Promise<UpstreamResponse> {
   const headers = anthropicHeaders(key, target.version);
-  headers.delete("content-type");
-  return target.upstream(new Request(upstreamUrl(target.baseUrl, path), { method: "GET", headers, signal }));
+  delete headers["content-type"];
+  return target.upstream(upstreamUrl(target.baseUrl, path), { method: "GET", headers, signal });
 }

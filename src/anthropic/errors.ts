@@ -1,5 +1,6 @@
 import { GatewayError } from "../errors";
 import type { AnthropicErrorBody } from "./types";
+import type { UpstreamHeaders, UpstreamResponse } from "../upstream";
 
 /**
  * Maps a non-2xx Anthropic answer to the error the client sees, keeping its truth:
@@ -7,7 +8,7 @@ import type { AnthropicErrorBody } from "./types";
  * (retry-after). Problems with the gateway's own key are the operator's to fix, so
  * they become a 502 that says so and tells SDKs not to retry.
  */
-export async function upstreamError(res: Response): Promise<GatewayError> {
+export async function upstreamError(res: UpstreamResponse): Promise<GatewayError> {
   const text = await res.text().catch(() => "");
   let upstreamType = "";
   let message = "";
@@ -21,7 +22,7 @@ export async function upstreamError(res: Response): Promise<GatewayError> {
   return mapUpstreamError(res.status, upstreamType, message, res.headers);
 }
 
-export function mapUpstreamError(status: number, upstreamType: string, message: string, headers: Headers): GatewayError {
+export function mapUpstreamError(status: number, upstreamType: string, message: string, headers: UpstreamHeaders): GatewayError {
   const detail = message || `HTTP ${status} with no error message`;
   const hints: Record<string, string> = {};
   const requestId = headers.get("request-id");

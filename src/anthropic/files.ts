@@ -1,4 +1,4 @@
-import type { Upstream } from "../upstream";
+import type { Upstream, UpstreamInit, UpstreamResponse } from "../upstream";
 import { upstreamError, upstreamUnreachable } from "./errors";
 
 /**
@@ -42,7 +42,7 @@ export class AnthropicFiles {
   }
 
   async upload(key: string, bytes: Uint8Array | Blob, filename: string, mimeType: string, signal?: AbortSignal): Promise<AnthropicFileMetadata> {
-    let body: BodyInit;
+    let body: UpstreamInit["body"];
     let contentType: string | undefined;
     let contentLength: number | undefined;
     if (bytes instanceof Blob) {
@@ -88,19 +88,17 @@ export class AnthropicFiles {
     }
   }
 
-  private async call(key: string, method: string, path: string, body: BodyInit | undefined, signal: AbortSignal | undefined, contentType?: string, contentLength?: number): Promise<Response> {
-    const headers = new Headers({
+  private async call(key: string, method: UpstreamInit["method"], path: string, body: UpstreamInit["body"], signal: AbortSignal | undefined, contentType?: string, contentLength?: number): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = {
       "x-api-key": key,
       "anthropic-version": this.opts.version,
       "anthropic-beta": FILES_BETA,
-    });
-    if (contentType) headers.set("content-type", contentType);
-    if (contentLength !== undefined) headers.set("content-length", String(contentLength));
-    let res: Response;
+    };
+    if (contentType) headers["content-type"] = contentType;
+    if (contentLength !== undefined) headers["content-length"] = String(contentLength);
+    let res: UpstreamResponse;
     try {
-      // duplex: Node's fetch refuses a stream body without it; workerd ignores it.
-      const init = { method, headers, body, signal, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit;
-      res = await this.opts.upstream(new Request(this.base + path, init));
+      res = await this.opts.upstream(this.base + path, { method, headers, body, signal, ...(body instanceof ReadableStream ? { duplex: "half" as const } : {}) });
     } catch (err) {
       if (signal?.aborted) throw err;
       throw upstreamUnreachable(err, this.base, false);

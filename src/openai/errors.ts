@@ -8,6 +8,12 @@ import { redactSecrets } from "../log";
  * leaking internals.
  */
 export function errorResponse(err: unknown, extraHeaders: Record<string, string> = {}): Response {
+  const { status, headers, body } = errorReply(err, extraHeaders);
+  return new Response(body, { status, headers });
+}
+
+/** errorResponse as plain data, for the Node server's direct path. */
+export function errorReply(err: unknown, extraHeaders: Record<string, string> = {}): { status: number; headers: Record<string, string>; body: string } {
   const e =
     err instanceof GatewayError
       ? err
@@ -20,8 +26,5 @@ export function errorResponse(err: unknown, extraHeaders: Record<string, string>
       code: e.code,
     },
   };
-  return new Response(JSON.stringify(body), {
-    status: e.status,
-    headers: { "content-type": "application/json", ...e.headers, ...extraHeaders },
-  });
+  return { status: e.status, headers: { "content-type": "application/json", ...e.headers, ...extraHeaders }, body: JSON.stringify(body) };
 }

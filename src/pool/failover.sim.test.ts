@@ -89,7 +89,7 @@ describe("key pool against the simulator", () => {
     sim.fault("*", { kind: "delay", ms: 20, times: 6 });
     const results = await Promise.all(Array.from({ length: 6 }, () => send().result));
     for (const r of results) expect(r.response.status).toBe(200);
-    await Promise.all(results.map((r) => r.response.arrayBuffer()));
+    await Promise.all(results.map((r) => r.response.text()));
     const seen = keysSeen();
     for (const k of KEYS) expect(seen.filter((s) => s === k)).toHaveLength(2);
   });
@@ -126,12 +126,12 @@ describe("key pool against the simulator", () => {
   it("makes no shared-store call on a healthy request's path once warm", async () => {
     const { send, store } = gateway();
     const warm = send();
-    await (await warm.result).response.arrayBuffer();
+    await (await warm.result).response.text();
     await warm.scope.drain();
     const before = store.calls;
     for (let i = 0; i < 20; i++) {
       const { result, scope } = send();
-      await (await result).response.arrayBuffer();
+      await (await result).response.text();
       expect(scope.waited).toBe(0);
     }
     expect(store.calls).toBe(before);

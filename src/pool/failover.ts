@@ -1,6 +1,7 @@
 import type { KeyOutcome, KeyPool, Logger, RequestScope } from "../deps";
 import { keyHint, redactSecrets } from "../log";
 import { classifyStatus } from "./policy";
+import { rebuiltResponse, type UpstreamResponse } from "../upstream";
 
 export interface FailoverOptions {
   pool: KeyPool;
@@ -10,7 +11,7 @@ export interface FailoverOptions {
   /** The conversation (conversationAffinity): its turns prefer the same healthy key. */
   affinity?: string;
   /** One upstream call with this key. Reject only for transport failures (or the client's abort). */
-  attempt: (key: string, signal: AbortSignal) => Promise<Response>;
+  attempt: (key: string, signal: AbortSignal) => Promise<UpstreamResponse>;
   /**
    * The caller reads the body itself and promises to call `settle` when it ends (the
    * chat route does, from its stream translator or after parsing). Then the body is
@@ -20,7 +21,7 @@ export interface FailoverOptions {
 }
 
 export interface FailoverResult {
-  response: Response;
+  response: UpstreamResponse;
   /** The key that produced the response; null for the gateway's own answers (no key usable). */
   key: string | null;
   /**
@@ -49,7 +50,7 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
   const maxAttempts = Math.max(1, opts.maxAttempts);
   const tried = new Set<string>();
   // A failed answer is kept until we know another key will be tried: if none is, it is the truth to return.
-  let kept: { response: Response; key: string } | null = null;
+  let kept: { response: UpstreamResponse; key: string } | null = null;
   let keptError: { error: unknown } | null = null;
   let first: { waitMs: number } | { none: true } | null = null;
 
@@ -77,7 +78,7 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
       pool.end(key, outcome, scope);
     };
     try {
-      let response: Response;
+      let response: UpstreamResponse;
       try {
         response = await opts.attempt(key, scope.signal);
       } catch (error) {
@@ -108,7 +109,7 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
         // The reason is what the operator needs to fix the key, so this body is worth reading.
         const text = await response.text();
         end({ kind: "auth", status: verdict.status, message: scrub(errorMessage(text), tried) });
-        response = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+        response = rebuiltResponse(response.status, response.headers, text);
       } else {
         end(verdict.outcome);
       }
@@ -158,7 +159,7 @@ function anthropicError(status: number, type: string, message: string, headers: 
  * wrapper rather than a TransformStream so that an upstream failure mid-body is seen
  * as such (a transform only sees chunks, not the error).
  */
-function trackBody(response: Response, settle: (o: KeyOutcome) => void, signal: AbortSignal): Response {
+function trackBody(response: UpstreamResponse, settle: (o: KeyOutcome) => void, signal: AbortSignal): UpstreamResponse {
   const reader = response.body!.getReader();
   const body = new ReadableStream<Uint8Array>(
     {
@@ -183,7 +184,7 @@ function trackBody(response: Response, settle: (o: KeyOutcome) => void, signal: 
     },
     { highWaterMark: 0 },
   );
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return rebuiltResponse(response.status, response.headers, body);
 }
 
 function once(fn: (o: KeyOutcome) => void): (o: KeyOutcome) => void {
@@ -195,7 +196,7 @@ function once(fn: (o: KeyOutcome) => void): (o: KeyOutcome) => void {
   };
 }
 
-function discard(response: Response | undefined): void {
+function discard(response: UpstreamResponse | undefined): void {
   // Unread bodies hold the upstream connection open until garbage collection.
   response?.body?.cancel().catch(noop);
 }

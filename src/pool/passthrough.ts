@@ -1,3 +1,4 @@
+import type { HeaderLookup } from "../middleware/auth";
 import type { Config } from "../config";
 import type { KeyPool, KeyStatus } from "../deps";
 
@@ -6,7 +7,7 @@ import type { KeyPool, KeyStatus } from "../deps";
  * served with that key, outside the operator's pool. Returns the client's key, or
  * undefined when the request should use the pool.
  */
-export function clientAnthropicKey(headers: Headers, config: Config): string | undefined {
+export function clientAnthropicKey(headers: HeaderLookup, config: Config): string | undefined {
   if (!config.PASSTHROUGH_KEYS) return undefined;
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.get("authorization")?.trim() ?? "")?.[1]?.trim();
   for (const candidate of [headers.get("x-api-key")?.trim(), bearer]) {

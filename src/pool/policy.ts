@@ -1,4 +1,5 @@
 import type { KeyOutcome } from "../deps";
+import type { UpstreamHeaders } from "../upstream";
 import { redactSecrets } from "../log";
 
 /**
@@ -106,7 +107,7 @@ export type Verdict =
   | { action: "retry"; outcome: KeyOutcome } // this key or this upstream failed: try another key
   | { action: "disable"; status: number }; // the key itself is refused: take it out of rotation
 
-export function classifyStatus(status: number, headers: Headers, now: number, p: CooldownPolicy = defaultPolicy): Verdict {
+export function classifyStatus(status: number, headers: UpstreamHeaders, now: number, p: CooldownPolicy = defaultPolicy): Verdict {
   if (status === 429) return { action: "retry", outcome: { kind: "rate_limited", retryAfterMs: retryAfterMs(headers, now) ?? p.defaultRetryAfterMs } };
   if (status === 529) return { action: "retry", outcome: { kind: "overloaded" } };
   // 402 is a billing problem of the key's organization: as final as a revoked key.
@@ -118,7 +119,7 @@ export function classifyStatus(status: number, headers: Headers, now: number, p:
 }
 
 /** retry-after-ms (the SDK honours it), then retry-after in seconds or as an HTTP date. */
-export function retryAfterMs(headers: Headers, now: number): number | undefined {
+export function retryAfterMs(headers: UpstreamHeaders, now: number): number | undefined {
   const ms = headers.get("retry-after-ms");
   if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Number(ms);
   const ra = headers.get("retry-after");

@@ -9,7 +9,7 @@ import { AttachmentTable } from "../attachments/table";
  */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-const tooLarge = (bytes: number) =>
+export const tooLarge = (bytes: number) =>
   new GatewayError(413, `Request body too large: ${bytes} bytes > ${MAX_BODY_BYTES} bytes (32 MB, the Anthropic API's limit).`, "invalid_request_error", null, "request_too_large");
 
 /** Reads a JSON request body; malformed JSON is the client's 400, with the parser's reason. */
@@ -29,12 +29,26 @@ export async function readJsonBody(req: Request): Promise<unknown> {
  */
 export async function readJsonBodyWithAttachments(req: Request, minBytes: number): Promise<{ json: unknown; attachments: AttachmentTable }> {
   const declared = await declaredLength(req);
-  if (!req.body || !Number.isFinite(minBytes) || (declared > 0 && declared <= (minBytes * 4) / 3)) {
+  if (!req.body || !mayHoldAttachment(declared, minBytes)) {
     return { json: await readJsonBody(req), attachments: new AttachmentTable() };
   }
+  const body = req.body;
+  return extractAttachments((use) => eachChunk(body, use), declared, minBytes);
+}
+
+/** False when a body of this declared size (0 = unknown) cannot hold an attachment of `minBytes`. */
+export function mayHoldAttachment(declared: number, minBytes: number): boolean {
+  return Number.isFinite(minBytes) && !(declared > 0 && declared <= (minBytes * 4) / 3);
+}
+
+/**
+ * The body, read chunk by chunk from any source (`each` calls `use` with every chunk, valid
+ * during the call only), with its large data URLs decoded on the way (see readJsonBodyWithAttachments).
+ */
+export async function extractAttachments(each: (use: (chunk: Uint8Array) => void) => Promise<void>, declared: number, minBytes: number): Promise<{ json: unknown; attachments: AttachmentTable }> {
   const extractor = new AttachmentExtractor({ minBytes, ...(declared > 0 ? { expectedBytes: declared } : {}) });
   let total = 0;
-  await eachChunk(req.body, (chunk) => {
+  await each((chunk) => {
     total += chunk.byteLength;
     if (total > MAX_BODY_BYTES) throw tooLarge(total);
     extractor.push(chunk);
@@ -84,7 +98,7 @@ async function declaredLength(req: Request): Promise<number> {
   return declared;
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   if (!text.trim()) throw invalidRequest("The request body is empty; expected a JSON object.", null, "invalid_json");
   try {
     return JSON.parse(text);

@@ -54,9 +54,7 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
     const betas = (c.req.header("anthropic-beta") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     const pool = poolFor(deps, c.get("passthroughKey"));
     const { response } = await callWithFailover(deps, scope, pool, (key, signal) =>
-      deps.upstream(
-        new Request(upstreamUrl(config.ANTHROPIC_BASE_URL, path), { method: "POST", headers: anthropicHeaders(key, version, betas), body: raw, signal }),
-      ),
+      deps.upstream(upstreamUrl(config.ANTHROPIC_BASE_URL, path), { method: "POST", headers: anthropicHeaders(key, version, betas), body: raw, signal }),
       { affinity: typeof parsed === "object" && parsed !== null ? conversationAffinity(parsed) : undefined },
     );
     // Pass the upstream answer through as it is, success or error, minus hop headers.
@@ -65,7 +63,9 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
       const v = response.headers.get(name);
       if (v) headers.set(name, v);
     }
-    for (const [name, v] of response.headers) if (name.startsWith("anthropic-ratelimit-")) headers.set(name, v);
+    response.headers.forEach((v, name) => {
+      if (name.startsWith("anthropic-ratelimit-")) headers.set(name, v);
+    });
     return new Response(response.body, { status: response.status, headers });
   } catch (err) {
     if (err instanceof GatewayError) return anthropicError(err);

@@ -1,3 +1,4 @@
+import type { UpstreamResponse } from "../upstream";
 import { upstreamKeys } from "../config";
 import type { GatewayDeps, KeyOutcome, KeyPool, RequestScope } from "../deps";
 import { GatewayError } from "../errors";
@@ -44,7 +45,7 @@ export async function callWithFailover(
   deps: GatewayDeps,
   scope: RequestScope,
   pool: KeyPool,
-  send: (key: string, signal: AbortSignal) => Promise<Response>,
+  send: (key: string, signal: AbortSignal) => Promise<UpstreamResponse>,
   opts: {
     /** conversationAffinity(body): the turns of one conversation prefer the same healthy key. */
     affinity?: string;

@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import type { GatewayDeps, KeyPool, Logger, ModelCatalog, ThinkingStore, UploadTracker } from "../deps";
-import type { Upstream } from "../upstream";
+import { fetchUpstream, type Upstream } from "../upstream";
 import { getJson } from "../anthropic/client";
 import { AnthropicFiles } from "../anthropic/files";
 import { CachedModelCatalog } from "../models/catalog";
@@ -29,7 +29,7 @@ export interface RuntimeParts {
 
 export function buildDeps(config: Config, parts: RuntimeParts = {}): GatewayDeps {
   const log = parts.log ?? createConsoleLogger();
-  const upstream = parts.upstream ?? (config.UPSTREAM === "simulator" ? new ClaudeSimulator({ streamDelayMs: 20, maxReceived: 100 }).fetch : (req: Request) => fetch(req));
+  const upstream = parts.upstream ?? (config.UPSTREAM === "simulator" ? new ClaudeSimulator({ streamDelayMs: 20, maxReceived: 100 }).fetch : fetchUpstream);
   const keys = upstreamKeys(config);
   const target = { upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION };
   const files = new AnthropicFiles(target);

@@ -1,10 +1,12 @@
 /**
  * The upstream transport on Node: node:http / node:https with keep-alive agents instead
- * of the global fetch (undici). Same contract as every Upstream (`Request` in, `Response`
- * out), so the app does not know which one it has; used by src/runtime/node.ts only.
+ * of the global fetch (undici), and no web Request, Response or stream unless the caller
+ * asks for one: the JSON answer of a non-stream chat is collected as Buffers and parsed
+ * once, and only a streamed answer gets a web ReadableStream (the stream translator's
+ * input). Used by src/runtime/node.ts only.
  *
  * What it keeps from fetch's behaviour, because the app depends on it:
- * - the Request's AbortSignal aborts the upstream call, before and after the headers
+ * - the init's AbortSignal aborts the upstream call, before and after the headers
  *   (a client that goes away stops the upstream stream);
  * - a connection failure rejects with a TypeError (`fetch failed`, the cause attached),
  *   an abort with the signal's reason, so failover tells the two apart as before;
@@ -15,7 +17,7 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
-import type { Upstream } from "../upstream";
+import type { Upstream, UpstreamHeaders, UpstreamInit, UpstreamResponse } from "../upstream";
 
 export interface NodeUpstreamOptions {
   /** Sockets per upstream host (default 256); idle ones are kept open for reuse. */
@@ -23,40 +25,27 @@ export interface NodeUpstreamOptions {
 }
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+const NEVER_ABORTED = new AbortController().signal;
+const encoder = new TextEncoder();
 
 export function createNodeUpstream(opts: NodeUpstreamOptions = {}): Upstream {
   const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 256, scheduling: "lifo" as const };
   const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) };
 
-  return async (req: Request): Promise<Response> => {
-    const url = new URL(req.url);
+  return async (href: string, init: UpstreamInit): Promise<UpstreamResponse> => {
+    const url = new URL(href);
     const agent = agents[url.protocol as keyof typeof agents];
-    if (!agent) return fetch(req);
-    const signal = req.signal;
+    if (!agent) return fetch(href, init as RequestInit);
+    const signal = init.signal ?? NEVER_ABORTED;
     if (signal.aborted) throw signal.reason;
 
-    const headers: Record<string, string> = {};
-    req.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
+    const headers: Record<string, string> = { ...init.headers };
     headers["user-agent"] ??= "claude2api";
-
-    // JSON posts are small and already in memory: send them in one write with a length.
-    // A multipart upload (or any body of unknown type) is streamed as it is produced.
-    let body: Uint8Array | Readable | undefined;
-    if (req.body && req.method !== "GET" && req.method !== "HEAD") {
-      const type = headers["content-type"] ?? "";
-      if (type.startsWith("application/json") || type.startsWith("text/")) {
-        body = new Uint8Array(await req.arrayBuffer());
-        headers["content-length"] = String(body.byteLength);
-      } else {
-        body = Readable.fromWeb(req.body);
-      }
-    }
+    const body = await requestBody(init, headers);
     if (signal.aborted) throw signal.reason;
 
     const mod = url.protocol === "https:" ? https : http;
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise<UpstreamResponse>((resolve, reject) => {
       let settled = false;
       let response: IncomingMessage | undefined;
       const fail = (err: unknown) => {
@@ -79,7 +68,7 @@ export function createNodeUpstream(opts: NodeUpstreamOptions = {}): Upstream {
           hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
           port: url.port || undefined,
           path: url.pathname + url.search,
-          method: req.method,
+          method: init.method,
           headers,
           agent,
         },
@@ -87,29 +76,20 @@ export function createNodeUpstream(opts: NodeUpstreamOptions = {}): Upstream {
           if (settled) return void res.destroy();
           settled = true;
           response = res;
-          const responseHeaders = new Headers();
-          const raw = res.rawHeaders;
-          for (let i = 0; i < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!);
           const status = res.statusCode ?? 502;
-
-          if (NULL_BODY_STATUS.has(status) || req.method === "HEAD") {
+          if (NULL_BODY_STATUS.has(status)) {
             signal.removeEventListener("abort", onAbort);
             res.resume();
-            resolve(new Response(null, { status, statusText: res.statusMessage, headers: responseHeaders }));
+            resolve(new NodeUpstreamResponse(res, null));
             return;
           }
           // The abort listener stays until the body ends, so a client abort stops the stream.
           const done = () => signal.removeEventListener("abort", onAbort);
           res.once("end", done).once("close", done);
-          let stream: Readable = res;
           const encoding = String(res.headers["content-encoding"] ?? "").trim().toLowerCase();
           const decoder = encoding === "gzip" || encoding === "x-gzip" ? zlib.createGunzip() : encoding === "deflate" ? zlib.createInflate() : encoding === "br" ? zlib.createBrotliDecompress() : undefined;
-          if (decoder) {
-            res.once("error", (e) => decoder.destroy(e)).pipe(decoder);
-            stream = decoder;
-          }
-          const webBody = Readable.toWeb(stream);
-          resolve(new Response(webBody, { status, statusText: res.statusMessage, headers: responseHeaders }));
+          if (decoder) res.once("error", (e) => decoder.destroy(e)).pipe(decoder);
+          resolve(new NodeUpstreamResponse(res, decoder ?? res));
         },
       );
       clientReq.once("error", (err) => fail(new TypeError("fetch failed", { cause: err })));
@@ -123,4 +103,87 @@ export function createNodeUpstream(opts: NodeUpstreamOptions = {}): Upstream {
       }
     });
   };
+}
+
+/**
+ * JSON and bytes go in one write with a length; a stream (multipart upload) is piped as it
+ * is produced; a form (a client's /v1/files upload) is encoded by the web Response, the one
+ * rare case that needs it.
+ */
+async function requestBody(init: UpstreamInit, headers: Record<string, string>): Promise<Uint8Array | Readable | undefined> {
+  const b = init.body;
+  if (b === undefined || init.method === "GET") return undefined;
+  if (typeof b === "string" || b instanceof Uint8Array || b instanceof ArrayBuffer) {
+    const bytes = typeof b === "string" ? encoder.encode(b) : b instanceof ArrayBuffer ? new Uint8Array(b) : b;
+    headers["content-length"] = String(bytes.byteLength);
+    return bytes;
+  }
+  if (b instanceof ReadableStream) return Readable.fromWeb(b);
+  const encoded = new Response(b);
+  headers["content-type"] = encoded.headers.get("content-type") ?? "multipart/form-data";
+  const bytes = new Uint8Array(await encoded.arrayBuffer());
+  headers["content-length"] = String(bytes.byteLength);
+  return bytes;
+}
+
+/** Header lookups over node's own parsed headers (already lower-case). */
+class NodeHeaders implements UpstreamHeaders {
+  constructor(private readonly res: IncomingMessage) {}
+  get(name: string): string | null {
+    const v = this.res.headers[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+  }
+  forEach(callback: (value: string, name: string) => void): void {
+    for (const [name, v] of Object.entries(this.res.headers)) if (v !== undefined) callback(Array.isArray(v) ? v.join(", ") : v, name);
+  }
+}
+
+/**
+ * The answer, read one way: collected whole (json/text: Buffers, one decode, one parse)
+ * or as a web stream (`body`, created on first access).
+ */
+class NodeUpstreamResponse implements UpstreamResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: UpstreamHeaders;
+  private webBody: ReadableStream<Uint8Array> | null | undefined;
+
+  constructor(
+    res: IncomingMessage,
+    private readonly stream: Readable | null,
+  ) {
+    this.status = res.statusCode ?? 502;
+    this.ok = this.status >= 200 && this.status < 300;
+    this.headers = new NodeHeaders(res);
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.webBody === undefined) this.webBody = this.stream ? (Readable.toWeb(this.stream) as unknown as ReadableStream<Uint8Array>) : null;
+    return this.webBody;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  text(): Promise<string> {
+    const stream = this.stream;
+    if (!stream) return Promise.resolve("");
+    if (this.webBody !== undefined) return Promise.reject(new TypeError("Body has already been used"));
+    this.webBody = null;
+    return new Promise((resolve, reject) => {
+      const decoder = new TextDecoder();
+      let text = "";
+      let ended = false;
+      stream.on("data", (c: Uint8Array) => void (text += decoder.decode(c, { stream: true })));
+      stream.once("end", () => {
+        ended = true;
+        resolve(text + decoder.decode());
+      });
+      stream.once("error", reject);
+      stream.once("close", () => {
+        if (!ended) reject(new TypeError("terminated: the upstream connection closed before the body ended"));
+      });
+    });
+  }
 }

@@ -45,8 +45,8 @@ const VERSIONS: ApiVersion[] = ["2023-06-01", "2026-10-21"];
 const INVALID_BODY = Symbol("invalid-body");
 
 export class ClaudeSimulator {
-  /** The Upstream: a bound function, pass it around as `sim.fetch`. */
-  readonly fetch: (request: Request) => Promise<Response>;
+  /** The Upstream: a bound function with fetch's signature, pass it around as `sim.fetch`. */
+  readonly fetch: (input: Request | string, init?: RequestInit) => Promise<Response>;
   /** Every request received (the latest `maxReceived`), in order, JSON bodies parsed (multipart: body = {filename, mime_type, size_bytes}). */
   readonly received: ReceivedRequest[] = [];
   /** The Files API store, by file id. */
@@ -71,7 +71,7 @@ export class ClaudeSimulator {
       streamDelayMs: options.streamDelayMs ?? 0,
     });
     this.filesApi = new FilesApi(this.files);
-    this.fetch = (request) => this.handle(request);
+    this.fetch = (input, init) => this.handle(typeof input === "string" ? new Request(input, init) : input);
   }
 
   /** Queue answers for the next POST /v1/messages calls (FIFO, consumed one per call that passes validation). */

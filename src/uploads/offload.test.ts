@@ -117,7 +117,7 @@ describe("offloadLargeAttachments", () => {
 
   it("sends the attachment inline when the upload fails, and a sweep later finds nothing left behind", async () => {
     const rig = uploadRig({
-      wrap: (up) => async (req) => (req.method === "POST" && new URL(req.url).pathname === "/v1/files" ? new Response('{"type":"error","error":{"type":"api_error","message":"boom"}}', { status: 500 }) : up(req)),
+      wrap: (up) => async (url, init) => (init.method === "POST" && new URL(url).pathname === "/v1/files" ? new Response('{"type":"error","error":{"type":"api_error","message":"boom"}}', { status: 500 }) : up(url, init)),
     });
     const body = chatWithPdf(1);
     const result = await offloadLargeAttachments(body, ctxFor(rig));
@@ -169,9 +169,9 @@ describe("cleanup after offloading", () => {
     const abort = new AbortController();
     const rig = uploadRig({
       // The upstream stores the file, then the client goes away before the answer arrives.
-      wrap: (up) => async (req) => {
-        const res = await up(req);
-        if (new URL(req.url).pathname === "/v1/files" && req.method === "POST") {
+      wrap: (up) => async (url, init) => {
+        const res = await up(url, init);
+        if (new URL(url).pathname === "/v1/files" && init.method === "POST") {
           abort.abort(new Error("client went away"));
           throw new DOMException("aborted", "AbortError");
         }

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { AnthropicFiles } from "../anthropic/files";
 import { parseConfig, type Config } from "../config";
 import { createConsoleLogger } from "../log";
-import type { Upstream } from "../upstream";
+import { fetchUpstream, type Upstream } from "../upstream";
 import { INTENT_GRACE_MS, runSweep, type SweepResult, type SweepStore } from "./sweep";
 import { filesSweepIO } from "./sweep-io";
 import type { UploadIntent, UploadOwner, UploadRecord } from "./tracker";
@@ -112,7 +112,7 @@ export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
   async sweep(): Promise<SweepResult> {
     const config = this.config();
     const files = new AnthropicFiles({
-      upstream: hooks.upstream ?? ((req) => fetch(req)),
+      upstream: hooks.upstream ?? fetchUpstream,
       baseUrl: config.ANTHROPIC_BASE_URL,
       version: config.ANTHROPIC_VERSION,
     });

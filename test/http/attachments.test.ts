@@ -14,7 +14,7 @@ const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwA
 
 async function sentUserBlocks(gw: Gateway, content: unknown[]): Promise<any[]> {
   const res = await postChat(gw, { model: MODEL, messages: [{ role: "user", content }] });
-  expect(res.status, await res.clone().text()).toBe(200);
+  expect(res.status, await (res as Response).clone().text()).toBe(200);
   const call = messagesCalls(gw).at(-1)!;
   return call.body.messages.at(-1).content;
 }
@@ -32,9 +32,9 @@ describe("image_url parts", () => {
     const gw = startGateway();
     const seen: string[] = [];
     const original = gw.deps.upstream;
-    gw.deps.upstream = (req) => {
-      seen.push(new URL(req.url).host);
-      return original(req);
+    gw.deps.upstream = (url, init) => {
+      seen.push(new URL(url).host);
+      return original(url, init);
     };
     const url = "https://images.example.com/cat.png";
     const [image] = await sentUserBlocks(gw, [{ type: "image_url", image_url: { url, detail: "low" } }, { type: "text", text: "describe" }]);
@@ -83,7 +83,7 @@ describe("file parts", () => {
     // where the file does not exist.
     for (let n = 0; n < 4; n++) {
       const res = await postChat(gw, { model: MODEL, messages: [{ role: "user", content: [{ type: "file", file: { file_id: id } }, { type: "text", text: `page count? ${n}` }] }] });
-      expect(res.status, await res.clone().text()).toBe(200);
+      expect(res.status, await (res as Response).clone().text()).toBe(200);
     }
     for (const call of messagesCalls(gw)) {
       expect(call.apiKey).toBe(holder);
@@ -121,7 +121,7 @@ describe("tool messages", () => {
         },
       ],
     });
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     const last = messagesCalls(gw)[0]!.body.messages.at(-1);
     expect(last.role).toBe("user");
     expect(last.content[0]).toMatchObject({
@@ -166,7 +166,7 @@ describe("bad attachments are a 400 naming the part, and never reach the upstrea
   it("an image of exactly 5 MB of base64 is still accepted", async () => {
     const gw = startGateway({ UPLOAD_THRESHOLD_BYTES: "100000000" });
     const res = await postChat(gw, { model: MODEL, messages: [{ role: "user", content: [{ type: "text", text: "look" }, { type: "image_url", image_url: { url: `data:image/png;base64,${"A".repeat(5_242_880)}` } }] }] });
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     expect(UPSTREAM_KEYS).toContain(messagesCalls(gw)[0]!.apiKey);
   });
 });

@@ -155,9 +155,9 @@ describe("POST /v1/chat/completions, stream", () => {
     const signals: AbortSignal[] = [];
     const gw = startGateway({}, { streamDelayMs: 20 });
     const original = gw.deps.upstream;
-    gw.deps.upstream = (req) => {
-      signals.push(req.signal);
-      return original(req);
+    gw.deps.upstream = (url, init) => {
+      signals.push(init.signal!);
+      return original(url, init);
     };
     const client = new AbortController();
     const res = await gw.fetch("/v1/chat/completions", {

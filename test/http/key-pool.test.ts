@@ -127,9 +127,9 @@ describe("POST /v1/messages passthrough", () => {
   function tap(gw: Gateway): () => Promise<string[]> {
     const seen: Promise<string>[] = [];
     const original = gw.deps.upstream;
-    gw.deps.upstream = async (req) => {
-      const res = await original(req);
-      seen.push(res.clone().text());
+    gw.deps.upstream = async (url, init) => {
+      const res = await original(url, init);
+      seen.push((res as Response).clone().text());
       return res;
     };
     return () => Promise.all(seen);
@@ -188,7 +188,7 @@ describe("mirror mode (PASSTHROUGH_KEYS)", () => {
   ])("when on, a client's own sk-ant key (%s) is used upstream directly, outside the pool", async (_, headers) => {
     const gw = startGateway({ PASSTHROUGH_KEYS: "true" });
     const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(chat(1)) });
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     const msg = await gw.fetch("/v1/messages", { method: "POST", headers: { ...headers, "content-type": "application/json", "anthropic-version": "2023-06-01" }, body: JSON.stringify({ model: MODEL, max_tokens: 50, messages: [{ role: "user", content: "hi" }] }) });
     expect(msg.status).toBe(200);
     expect(messagesCalls(gw).map((r) => r.apiKey)).toEqual([OWN_KEY, OWN_KEY]);
@@ -206,7 +206,7 @@ describe("mirror mode (PASSTHROUGH_KEYS)", () => {
     const gatewayKey = "sk-ant-gateway-client-key-0000";
     const gw = startGateway({ PASSTHROUGH_KEYS: "true", APIKEY: gatewayKey });
     const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${gatewayKey}`, "content-type": "application/json" }, body: JSON.stringify(chat(1)) });
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     expect(UPSTREAM_KEYS).toContain(messagesCalls(gw)[0]!.apiKey);
   });
 });

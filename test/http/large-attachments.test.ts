@@ -40,7 +40,7 @@ describe("a multi-MB PDF and image in one chat request", () => {
   it.each([false, true])("are uploaded with their exact bytes and referenced by file id (stream: %s)", async (stream) => {
     const gw = startGateway();
     const res = await postChat(gw, chatWith(PDF, IMAGE, { stream }));
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     if (stream) expect((await readSse(res)).raw).toContain("[DONE]");
     const [doc, image, text] = messagesCalls(gw)[0]!.body.messages[0].content;
     expect(doc).toEqual({ type: "document", source: { type: "file", file_id: expect.any(String) }, title: "report.pdf" });
@@ -55,9 +55,9 @@ describe("a multi-MB PDF and image in one chat request", () => {
   it("go inline, as the client's base64, when their upload fails", async () => {
     const gw = startGateway();
     const upstream = gw.deps.upstream;
-    gw.deps.upstream = (req) => (new URL(req.url).pathname === "/v1/files" ? Promise.resolve(new Response("{}", { status: 500 })) : upstream(req));
+    gw.deps.upstream = (url, init) => (new URL(url).pathname === "/v1/files" ? Promise.resolve(new Response("{}", { status: 500 })) : upstream(url, init));
     const res = await postChat(gw, chatWith(PDF, IMAGE));
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     const [doc, image] = messagesCalls(gw)[0]!.body.messages[0].content;
     expect(doc.source).toMatchObject({ type: "base64", media_type: "application/pdf" });
     expect(doc.source.data === PDF).toBe(true);
@@ -69,15 +69,15 @@ describe("a multi-MB PDF and image in one chat request", () => {
     const gw = startGateway();
     const upstream = gw.deps.upstream;
     let failed = false;
-    gw.deps.upstream = (req) => {
-      if (!failed && new URL(req.url).pathname === "/v1/messages") {
+    gw.deps.upstream = (url, init) => {
+      if (!failed && new URL(url).pathname === "/v1/messages") {
         failed = true;
         return Promise.resolve(Response.json({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, { status: 529 }));
       }
-      return upstream(req);
+      return upstream(url, init);
     };
     const res = await postChat(gw, chatWith(PDF, IMAGE));
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     expect(uploads(gw)).toHaveLength(4);
     const files = [...gw.sim.files.values()];
     expect(new Set(files.map((f) => f.apiKey))).toEqual(new Set(UPSTREAM_KEYS));
@@ -93,7 +93,7 @@ describe("a multi-MB PDF and image in one chat request", () => {
       headers: { "x-api-key": "sk-ant-client-own-key-9999", "content-type": "application/json" },
       body: JSON.stringify(chatWith(PDF, IMAGE)),
     });
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     expect(uploads(gw)).toHaveLength(0);
     expect(messagesCalls(gw)[0]!.body.messages[0].content[0].source.data === PDF).toBe(true);
   });
@@ -126,7 +126,7 @@ describe("a multi-MB PDF and image in one chat request", () => {
     const gw = startGateway({ UPLOAD_THRESHOLD_BYTES: "65536" });
     const pasted = `data:application/pdf;base64,${fakePdfBase64(200 * 1024)}`;
     const res = await postChat(gw, { model: MODEL, messages: [{ role: "user", content: [{ type: "text", text: pasted }, { type: "text", text: `"url":"${pasted}"` }] }] });
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     expect(uploads(gw)).toHaveLength(0);
     const [first, second] = messagesCalls(gw)[0]!.body.messages[0].content;
     expect(first.text === pasted).toBe(true);

@@ -80,10 +80,10 @@ describe("with CHAT_DELETE on (the default)", () => {
     const gw = startGateway();
     const client = new AbortController();
     const original = gw.deps.upstream;
-    gw.deps.upstream = async (req) => {
-      const res = await original(req);
+    gw.deps.upstream = async (url, init) => {
+      const res = await original(url, init);
       // The upload reached the store, then the request died before it could record it.
-      if (req.method === "POST" && new URL(req.url).pathname === "/v1/files") {
+      if (init.method === "POST" && new URL(url).pathname === "/v1/files") {
         client.abort();
         throw new DOMException("The client closed the request.", "AbortError");
       }
@@ -116,7 +116,7 @@ describe("files that must stay", () => {
     form.append("file", new Blob(["%PDF-1.7 mine"], { type: "application/pdf" }), "mine.pdf");
     const { id } = (await (await gw.fetch("/v1/files", { method: "POST", headers: { authorization: gw.auth().authorization }, body: form })).json()) as { id: string };
     const res = await postChat(gw, { model: MODEL, messages: [{ role: "user", content: [{ type: "file", file: { file_id: id } }, { type: "text", text: "read" }] }] });
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, await (res as Response).clone().text()).toBe(200);
     await sweepLater(gw);
     expect(gw.sim.files.has(id)).toBe(true);
     expect((await gw.fetch(`/v1/files/${id}`, { headers: gw.auth() })).status).toBe(200);
