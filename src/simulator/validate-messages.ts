@@ -10,6 +10,7 @@ export type FileOwnerLookup = (fileId: string) => { apiKey: string } | undefined
 
 /** Content rules that need no secret: shapes, media, tool pairing, breakpoints, file references. */
 export function validateMessages(body: Block, ctx: RequestContext, files: FileOwnerLookup): void {
+  validateSystem(body.system);
   const messages: Block[] = body.messages;
   messages.forEach((message, n) => {
     if (message?.role !== "user" && message?.role !== "assistant") {
@@ -32,6 +33,19 @@ export function validateMessages(body: Block, ctx: RequestContext, files: FileOw
   if (breakpoints > MAX_CACHE_BREAKPOINTS) {
     throw invalidRequest(`A maximum of ${MAX_CACHE_BREAKPOINTS} blocks with cache_control may be provided. Found ${breakpoints}.`);
   }
+}
+
+/** `system` is a string or a list of text blocks (checked before anything walks it). */
+function validateSystem(system: unknown): void {
+  if (system === undefined || typeof system === "string") return;
+  if (!Array.isArray(system)) throw invalidRequest("system: Input should be a valid string or a valid list");
+  system.forEach((block: Block, i) => {
+    if (typeof block !== "object" || block === null || Array.isArray(block)) {
+      throw invalidRequest(`system.${i}: Input should be a valid dictionary or object to extract fields from`);
+    }
+    if (block.type !== "text") throw invalidRequest(`system.${i}.type: Input should be 'text'`);
+    if (typeof block.text !== "string") throw invalidRequest(`system.${i}.text: Field required`);
+  });
 }
 
 function validateBlock(block: Block, path: string, role: string, ctx: RequestContext, files: FileOwnerLookup): void {

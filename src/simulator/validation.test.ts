@@ -72,6 +72,10 @@ describe("body validation messages", () => {
       { role: "assistant", content: [{ type: "tool_use", id: "toolu_A", name: "t", input: {} }, { type: "tool_use", id: "toolu_B", name: "t", input: {} }] },
       { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_A", content: "ok" }] },
     ] }, "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_B. Each `tool_use` block must have a corresponding `tool_result` block in the next message."],
+    ["system as a number", { model: "claude-sonnet-4-5", max_tokens: 10, system: 5, messages: [{ role: "user", content: "x" }] }, "system: Input should be a valid string or a valid list"],
+    ["system nested 100,000 deep", { model: "claude-sonnet-4-5", max_tokens: 10, system: JSON.parse("[".repeat(100_000) + "]".repeat(100_000)), messages: [{ role: "user", content: "x" }] }, "system.0: Input should be a valid dictionary or object to extract fields from"],
+    ["a system block that is not text", { model: "claude-sonnet-4-5", max_tokens: 10, system: [{ type: "image" }], messages: [{ role: "user", content: "x" }] }, "system.0.type: Input should be 'text'"],
+    ["a system text block without text", { model: "claude-sonnet-4-5", max_tokens: 10, system: [{ type: "text" }], messages: [{ role: "user", content: "x" }] }, "system.0.text: Field required"],
     ["too many cache breakpoints", { model: "claude-sonnet-4-5", max_tokens: 10, system: [1, 2, 3].map((i) => ({ type: "text", text: `s${i}`, cache_control: { type: "ephemeral" } })), messages: [{ role: "user", content: [{ type: "text", text: "a", cache_control: { type: "ephemeral" } }, { type: "text", text: "b", cache_control: { type: "ephemeral" } }] }] }, "A maximum of 4 blocks with cache_control may be provided. Found 5."],
   ];
   for (const [name, body, message, status = 400] of cases) {
