@@ -32,3 +32,14 @@ export class GatewayError extends Error {
 export function invalidRequest(message: string, param: string | null = null, code: string | null = null): GatewayError {
   return new GatewayError(400, message, "invalid_request_error", param, code);
 }
+
+/** Characters of a client's value that an error message quotes. */
+export const QUOTE_LIMIT = 100;
+
+/**
+ * A client's value as an error message quotes it: whole when short, else its opening
+ * and its length. An error names the problem; it need not echo a megabyte back.
+ */
+export function clip(value: string, max = QUOTE_LIMIT): string {
+  return value.length <= max ? value : `${value.slice(0, max)}… (${value.length} characters)`;
+}

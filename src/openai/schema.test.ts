@@ -138,6 +138,32 @@ describe("parseChatRequest", () => {
   it("accepts n=1, logprobs false and text-only modalities", () => {
     expect(() => parseChatRequest({ ...ok, n: 1, logprobs: false, top_logprobs: 0, modalities: ["text"] })).not.toThrow();
   });
+
+  it("quotes a huge value by its opening and length, not whole", () => {
+    const huge = "x".repeat(1_000_000);
+    for (const [body, param] of [
+      [{ ...ok, temperature: huge }, "temperature"],
+      [{ model: "m", messages: [{ role: huge, content: "a" }] }, "messages[0].role"],
+      [{ model: "m", messages: [{ role: "user", content: [{ type: huge }] }] }, "messages[0].content[0].type"],
+    ] as const) {
+      const e = badRequest(body);
+      expect(e.param).toBe(param);
+      expect(e.message.length).toBeLessThan(400);
+      expect(e.message).toContain("(1000000 characters)");
+    }
+  });
+
+  it("bounds the model id at 256 characters", () => {
+    expect(() => parseChatRequest({ ...ok, model: "m".repeat(256) })).not.toThrow();
+    const e = badRequest({ ...ok, model: "m".repeat(257) });
+    expect(e.param).toBe("model");
+    expect(e.message).toBe("model: must be at most 256 characters, got 257");
+  });
+
+  it("calls a record an object", () => {
+    const e = badRequest({ ...ok, tools: [{ type: "function", function: { name: "f", parameters: "{}" } }] });
+    expect(e.message).toBe('tools[0].function.parameters: expected an object, got string "{}"');
+  });
 });
 
 describe("formatPath", () => {

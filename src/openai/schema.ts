@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { invalidRequest } from "../errors";
+import { clip, invalidRequest } from "../errors";
 
 /**
  * Validation of POST /v1/chat/completions bodies.
@@ -126,7 +126,8 @@ const responseFormat = z.discriminatedUnion("type", [
 const nonNegativeInt = z.number().int().nonnegative();
 
 export const chatRequestSchema = z.object({
-  model: z.string().min(1),
+  // Model ids are short; a bound keeps a megabyte "model" from travelling into lookups and errors.
+  model: z.string().min(1).max(256),
   messages: z.array(message).min(1),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
@@ -216,6 +217,7 @@ interface Issue {
   options?: unknown[];
   errors?: Issue[][];
   minimum?: number | bigint;
+  maximum?: number | bigint;
   origin?: string;
 }
 
@@ -233,6 +235,7 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (value === undefined) return "nothing";
+  if (typeof value === "string") return `string ${JSON.stringify(clip(value))}`;
   return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -252,7 +255,7 @@ function describeIssue(issue: Issue): { path: PropertyKey[]; message: string } {
       return { path: issue.path.slice(0, -1), message: `expected an object, got ${describe(issue.input)}` };
     }
     if (got === undefined) return { path: issue.path, message: `${key} is required; expected ${orList(options)}` };
-    return { path: issue.path, message: `unknown ${key} ${JSON.stringify(got)}; expected ${orList(options)}` };
+    return { path: issue.path, message: `unknown ${key} ${typeof got === "string" ? JSON.stringify(clip(got)) : describe(got)}; expected ${orList(options)}` };
   }
   if (issue.code === "invalid_union" && issue.errors) {
     // A branch that failed deeper than its root is the one the client meant.
@@ -274,11 +277,14 @@ function describeIssue(issue: Issue): { path: PropertyKey[]; message: string } {
     return { path: issue.path, message: `must contain at least ${String(issue.minimum)} item${issue.minimum === 1 ? "" : "s"}` };
   }
   if (issue.code === "too_small" && issue.origin === "string") return { path: issue.path, message: "must not be empty" };
+  if (issue.code === "too_big" && issue.origin === "string") return { path: issue.path, message: `must be at most ${String(issue.maximum)} characters, got ${String((issue.input as string).length)}` };
   return { path: issue.path, message: issue.message.replace(/^Invalid input: /, "") };
 }
 
 function article(type: string): string {
   if (type === "null") return "null";
+  // zod's name for z.record; to a client it is a JSON object.
+  if (type === "record") return "an object";
   if (type === "array" || type === "object" || type === "int") return `an ${type === "int" ? "integer" : type}`;
   return `a ${type}`;
 }

@@ -1,6 +1,6 @@
 import type { AnthropicContentBlockParam, AnthropicRequest } from "../anthropic/types";
 import type { GatewayDeps } from "../deps";
-import { invalidRequest } from "../errors";
+import { clip, invalidRequest } from "../errors";
 import { resolveClientFile } from "./files";
 
 type FileBlock = Extract<AnthropicContentBlockParam, { type: "image" | "document" }> & { source: { type: "file"; file_id: string } };
@@ -29,9 +29,9 @@ export async function pinClientFiles(body: AnthropicRequest, deps: GatewayDeps, 
   for (const block of fileBlocks(body)) {
     const id = block.source.file_id;
     const file = await resolveClientFile(id, deps, passthroughKey);
-    if (!file) throw invalidRequest(`Unknown file_id \`${id}\`: upload it first with POST /v1/files (files are kept per gateway).`, "file_id", "file_not_found");
+    if (!file) throw invalidRequest(`Unknown file_id \`${clip(id)}\`: upload it first with POST /v1/files (files are kept per gateway).`, "file_id", "file_not_found");
     if (pinned && pinned !== file.key) {
-      throw invalidRequest(`The files in this request were uploaded through different upstream workspaces and cannot be used together; re-upload \`${id}\`.`, "file_id", "file_workspace_mismatch");
+      throw invalidRequest(`The files in this request were uploaded through different upstream workspaces and cannot be used together; re-upload \`${clip(id)}\`.`, "file_id", "file_workspace_mismatch");
     }
     pinned = file.key;
     if (file.mimeType.startsWith("image/") && block.type === "document") {

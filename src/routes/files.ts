@@ -2,7 +2,7 @@ import type { Context, Hono } from "hono";
 import type { GatewayEnv } from "../app-env";
 import { AnthropicFiles } from "../anthropic/files";
 import type { GatewayDeps, KeyOutcome, UploadRecord } from "../deps";
-import { GatewayError, invalidRequest } from "../errors";
+import { clip, GatewayError, invalidRequest } from "../errors";
 import { upstreamKeys } from "../config";
 import { keyForHash, keyHash } from "../uploads/tracker";
 
@@ -115,7 +115,7 @@ export function registerFiles(app: Hono<GatewayEnv>): void {
 
 async function clientRecord(c: Context<GatewayEnv>, id: string): Promise<UploadRecord> {
   const rec = await c.get("deps").uploads.get(id);
-  if (!rec || rec.owner !== "client") throw new GatewayError(404, `No such file: ${id}`, "not_found_error", "file_id", "file_not_found");
+  if (!rec || rec.owner !== "client") throw new GatewayError(404, `No such file: ${clip(id)}`, "not_found_error", "file_id", "file_not_found");
   return rec;
 }
 

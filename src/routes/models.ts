@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import type { GatewayEnv } from "../app-env";
 import type { ModelProfile } from "../models/profile";
-import { GatewayError } from "../errors";
+import { clip, GatewayError } from "../errors";
 import { THINK_SUFFIX } from "../models/model-id";
 
 /**
@@ -43,7 +43,7 @@ export function registerModels(app: Hono<GatewayEnv>): void {
     const id = c.req.param("id");
     const all = toOpenAIModels(await c.get("deps").models.list());
     const found = all.find((m) => m.id === id);
-    if (!found) throw new GatewayError(404, `The model \`${id}\` does not exist or is not offered by this gateway.`, "not_found_error", "model", "model_not_found");
+    if (!found) throw new GatewayError(404, `The model \`${clip(id)}\` does not exist or is not offered by this gateway.`, "not_found_error", "model", "model_not_found");
     return c.json(found);
   });
 }

@@ -8,7 +8,7 @@ import type {
   TextBlockParam,
 } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { ChatCacheControl, ChatContentPart } from "../openai/schema";
-import { invalidRequest } from "../errors";
+import { clip, invalidRequest } from "../errors";
 import { decodeBase64 } from "../uploads/base64";
 import { FILES_BETA } from "../anthropic/files";
 import type { Attachment, AttachmentLookup } from "../attachments/table";
@@ -143,7 +143,7 @@ export function imageBlock(url: string, path: string, attachments?: AttachmentLo
   const data = parseDataUrl(trimmed);
   if (data) {
     const mediaType = imageMediaType(data.mediaType, path);
-    if (!data.base64) throw invalidRequest(`${path}: image data URLs must be base64-encoded (data:${mediaType};base64,…)`, path);
+    if (!data.base64) throw invalidRequest(`${path}: image data URLs must be base64-encoded (data:${clip(mediaType)};base64,…)`, path);
     const b64 = cleanBase64(data.data, path, "image");
     if (b64.length > MAX_IMAGE_BASE64_CHARS) {
       throw invalidRequest(`${path}: image exceeds 5 MB maximum: ${b64.length} base64 characters > ${MAX_IMAGE_BASE64_CHARS}`, path);
@@ -164,7 +164,7 @@ export function imageBlock(url: string, path: string, attachments?: AttachmentLo
 function imageMediaType(mediaType: string, path: string): ImageMediaType {
   const normalized = mediaType === "image/jpg" ? "image/jpeg" : mediaType;
   if (!IMAGE_TYPES.has(normalized)) {
-    throw invalidRequest(`${path}: unsupported image type "${mediaType}"; Claude accepts image/png, image/jpeg, image/gif and image/webp`, path);
+    throw invalidRequest(`${path}: unsupported image type ${JSON.stringify(clip(mediaType))}; Claude accepts image/png, image/jpeg, image/gif and image/webp`, path);
   }
   return normalized as ImageMediaType;
 }
@@ -213,7 +213,7 @@ export function fileBlock(
   }
   if (isTextType(mediaType)) return withTitle(plainTextDocument(decodeBase64Utf8(cleanBase64(raw, dataPath, "file"), dataPath)));
   throw invalidRequest(
-    `${dataPath}: unsupported file type "${mediaType}"; Claude accepts PDF and text files (send images as image_url parts)`,
+    `${dataPath}: unsupported file type ${JSON.stringify(clip(mediaType))}; Claude accepts PDF and text files (send images as image_url parts)`,
     dataPath,
   );
 }
@@ -224,7 +224,7 @@ function decodedFileBlock(ref: string, a: Attachment, path: string, dataPath: st
     return { type: "document", source: { type: "base64", media_type: "application/pdf", data: ref } };
   }
   if (isTextType(a.mediaType)) return plainTextDocument(decodeUtf8(a.bytes, dataPath));
-  throw invalidRequest(`${dataPath}: unsupported file type "${a.mediaType}"; Claude accepts PDF and text files (send images as image_url parts)`, dataPath);
+  throw invalidRequest(`${dataPath}: unsupported file type ${JSON.stringify(clip(a.mediaType))}; Claude accepts PDF and text files (send images as image_url parts)`, dataPath);
 }
 
 function plainTextDocument(text: string): DocumentBlockParam {

@@ -1,7 +1,7 @@
 import type { AnthropicTool, AnthropicToolChoice } from "../anthropic/types";
 import type { ChatFunctionDefinition, ChatRequest } from "../openai/schema";
 import type { ModelProfile } from "../models/profile";
-import { invalidRequest } from "../errors";
+import { clip, invalidRequest } from "../errors";
 import { cacheControlOf } from "./content";
 
 /**
@@ -41,7 +41,7 @@ export function translateTools(req: ChatRequest, profile: ModelProfile): ToolTra
   const seen = new Set<string>();
   const tools = defs.map(({ def, path, cc }) => {
     if (!TOOL_NAME.test(def.name)) {
-      throw invalidRequest(`${path}.name: tool names must match ^[a-zA-Z0-9_-]{1,128}$, got ${JSON.stringify(def.name)}`, `${path}.name`);
+      throw invalidRequest(`${path}.name: tool names must match ^[a-zA-Z0-9_-]{1,128}$, got ${JSON.stringify(clip(def.name))}`, `${path}.name`);
     }
     if (seen.has(def.name)) throw invalidRequest(`${path}.name: duplicate tool name "${def.name}"`, `${path}.name`);
     seen.add(def.name);
@@ -59,7 +59,7 @@ function inputSchema(parameters: Record<string, unknown> | null | undefined, pat
   if (!parameters || Object.keys(parameters).length === 0) return { type: "object", properties: {} };
   if (parameters.type === undefined) return { ...parameters, type: "object" };
   if (parameters.type !== "object") {
-    throw invalidRequest(`${path}.type: a tool's parameters must be a JSON schema of type "object", got ${JSON.stringify(parameters.type)}`, `${path}.type`);
+    throw invalidRequest(`${path}.type: a tool's parameters must be a JSON schema of type "object", got ${clip(JSON.stringify(parameters.type) ?? "nothing")}`, `${path}.type`);
   }
   return parameters as AnthropicTool.InputSchema;
 }
@@ -86,7 +86,7 @@ function toolChoice(req: ChatRequest, names: ReadonlySet<string>): AnthropicTool
   else {
     const name = "function" in raw ? raw.function.name : raw.name;
     const namePath = "function" in raw ? `${param}.function.name` : `${param}.name`;
-    if (!names.has(name)) throw invalidRequest(`${namePath}: no tool named "${name}" in the request`, namePath);
+    if (!names.has(name)) throw invalidRequest(`${namePath}: no tool named ${JSON.stringify(clip(name))} in the request`, namePath);
     choice = { type: "tool", name };
   }
   if (choice && noParallel) choice = { ...choice, disable_parallel_tool_use: true } as AnthropicToolChoice;
