@@ -95,7 +95,8 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
 
       const verdict = classifyStatus(response.status, response.headers, Date.now());
       if (verdict.action === "return") {
-        if (!response.ok || !response.body) {
+        // `body` is not touched when the caller settles: on Node it is created on first access.
+        if (!response.ok || (!opts.callerSettles && !response.body)) {
           end({ kind: "ok" });
           return { response, key, settle: noop };
         }

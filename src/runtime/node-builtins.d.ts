@@ -1,6 +1,7 @@
 /**
- * The few Node built-ins src/runtime/node-upstream.ts uses, typed by hand: the project has
- * no @types/node (everything else runs on workerd's types), and these are all it needs.
+ * The few Node built-ins src/runtime/node-*.ts use, typed by hand: the project has no
+ * @types/node (everything else runs on workerd's types, and the two declare the same
+ * globals differently), and these are all the Node runtime needs.
  */
 declare module "node:stream" {
   interface NodeEmitter {
@@ -10,6 +11,7 @@ declare module "node:stream" {
   export class Readable implements NodeEmitter {
     once(event: string, listener: (...args: any[]) => void): this;
     on(event: string, listener: (...args: any[]) => void): this;
+    off(event: string, listener: (...args: any[]) => void): this;
     pipe<T extends Writable>(destination: T): T;
     resume(): this;
     pause(): this;
@@ -20,11 +22,18 @@ declare module "node:stream" {
   export class Writable implements NodeEmitter {
     once(event: string, listener: (...args: any[]) => void): this;
     on(event: string, listener: (...args: any[]) => void): this;
+    off(event: string, listener: (...args: any[]) => void): this;
+    write(chunk: Uint8Array | string): boolean;
     end(chunk?: Uint8Array | string): this;
     destroy(error?: Error): this;
+    readonly writableFinished: boolean;
+    readonly destroyed: boolean;
   }
   export class Duplex extends Readable {
+    write(chunk: Uint8Array | string): boolean;
     end(chunk?: Uint8Array | string): this;
+    readonly writableFinished: boolean;
+    readonly destroyed: boolean;
   }
 }
 
@@ -42,10 +51,24 @@ declare module "node:http" {
   export class IncomingMessage extends Readable {
     statusCode?: number;
     statusMessage?: string;
+    method?: string;
+    url?: string;
     headers: Record<string, string | string[] | undefined>;
     rawHeaders: string[];
   }
   export class ClientRequest extends Writable {}
+  export class ServerResponse extends Writable {
+    readonly headersSent: boolean;
+    writeHead(status: number, headers?: Record<string, string>): this;
+  }
+  export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+  export class Server {
+    listen(port: number, hostname: string, callback?: () => void): this;
+    close(callback?: (err?: Error) => void): this;
+    address(): { port: number; address: string } | string | null;
+    closeAllConnections(): void;
+  }
+  export function createServer(listener: RequestListener): Server;
   export interface RequestOptions {
     protocol?: string;
     hostname?: string;
@@ -56,7 +79,7 @@ declare module "node:http" {
     agent?: Agent;
   }
   export function request(options: RequestOptions, callback?: (res: IncomingMessage) => void): ClientRequest;
-  const http: { Agent: typeof Agent; request: typeof request };
+  const http: { Agent: typeof Agent; request: typeof request; createServer: typeof createServer };
   export default http;
 }
 

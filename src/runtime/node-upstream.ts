@@ -169,7 +169,9 @@ class NodeUpstreamResponse implements UpstreamResponse {
   text(): Promise<string> {
     const stream = this.stream;
     if (!stream) return Promise.resolve("");
-    if (this.webBody !== undefined) return Promise.reject(new TypeError("Body has already been used"));
+    // Someone looked at `body` first: read it from there.
+    if (this.webBody) return new Response(this.webBody).text();
+    if (this.webBody === null) return Promise.reject(new TypeError("Body has already been used"));
     this.webBody = null;
     return new Promise((resolve, reject) => {
       const decoder = new TextDecoder();

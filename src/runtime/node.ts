@@ -1,14 +1,15 @@
 /**
- * The same Hono app on Node (self-hosting, benchmarks): `npm run start:node`.
+ * The gateway on Node (self-hosting, benchmarks): `npm run start:node`. The same Hono app,
+ * behind node:http with a direct path for chat completions (src/runtime/node-server.ts).
  * Configured from environment variables with the Worker's names, plus ADDRESS
  * (host:port, default 0.0.0.0:8080). Shared state (key pool, uploads, thinking) lives
  * in this process.
  */
-import { serve } from "@hono/node-server";
 import { createApp } from "../app";
 import { parseConfig, type Config } from "../config";
 import { buildDeps } from "./build-deps";
 import { createNodeUpstream } from "./node-upstream";
+import { createNodeServer } from "./node-server";
 import { createConsoleLogger } from "../log";
 
 const log = createConsoleLogger({ runtime: "node" });
@@ -41,6 +42,6 @@ const sep = address.lastIndexOf(":");
 const hostname = sep > 0 ? address.slice(0, sep) : "0.0.0.0";
 const port = Number(sep >= 0 ? address.slice(sep + 1) : address) || 8080;
 
-serve({ fetch: app.fetch, hostname, port }, (info) => {
-  log.info("listening", { address: `${hostname}:${info.port}`, upstream: config.UPSTREAM, base_url: config.ANTHROPIC_BASE_URL });
+createNodeServer(app, deps).listen(port, hostname, () => {
+  log.info("listening", { address: `${hostname}:${port}`, upstream: config.UPSTREAM, base_url: config.ANTHROPIC_BASE_URL });
 });

@@ -1,0 +1,58 @@
+/**
+ * The request body on the Node server's direct path, read from node:http's own stream:
+ * the same limits, errors and attachment extraction as readJsonBodyWithAttachments
+ * (src/routes/json-body.ts), without a web stream in between.
+ */
+import type { IncomingMessage } from "node:http";
+import { AttachmentTable } from "../attachments/table";
+import { GatewayError } from "../errors";
+import { extractAttachments, MAX_BODY_BYTES, mayHoldAttachment, parseJson, tooLarge } from "../routes/json-body";
+
+export async function readNodeJsonBody(req: IncomingMessage, minBytes: number): Promise<{ json: unknown; attachments: AttachmentTable }> {
+  const declared = Number(req.headers["content-length"] ?? "0") || 0;
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    throw tooLarge(declared);
+  }
+  if (mayHoldAttachment(declared, minBytes)) return extractAttachments((use) => eachChunk(req, use), declared, minBytes);
+
+  const decoder = new TextDecoder();
+  let text = "";
+  let total = 0;
+  await eachChunk(req, (chunk) => {
+    total += chunk.byteLength;
+    if (total > MAX_BODY_BYTES) throw tooLarge(total);
+    text += decoder.decode(chunk, { stream: true });
+  });
+  return { json: parseJson(text + decoder.decode()), attachments: new AttachmentTable() };
+}
+
+/** Calls `use` with each chunk as it arrives; a throw from `use` stops reading (the rest is drained, unread). */
+function eachChunk(req: IncomingMessage, use: (chunk: Uint8Array) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      req.off("data", onData);
+      req.resume();
+      reject(err);
+    };
+    const onData = (chunk: Uint8Array) => {
+      try {
+        use(chunk);
+      } catch (err) {
+        fail(err);
+      }
+    };
+    let ended = false;
+    req.on("data", onData);
+    req.once("end", () => {
+      ended = true;
+      if (!failed) resolve();
+    });
+    req.once("error", fail);
+    // Also emitted after every complete body: only an early one is an error.
+    req.once("close", () => ended || fail(new GatewayError(400, "The request body ended early: the client closed the connection.", "invalid_request_error", null, "incomplete_body")));
+  });
+}
