@@ -1,10 +1,11 @@
 import type { AnthropicContentBlock, AnthropicContentBlockParam, AnthropicMessageParam, AnthropicTextBlockParam } from "../anthropic/types";
 import type { ChatAssistantMessage, ChatMessage, ChatRequest } from "../openai/schema";
 import type { ModelProfile } from "../models/profile";
-import { invalidRequest } from "../errors";
+import { clip, invalidRequest } from "../errors";
 import { cacheControlOf, textBlock, translateParts, type ContentEffects } from "./content";
 import { sanitizeToolId } from "./tool-ids";
 import { signedBlocksFromEcho, signedBlocksFromResponse } from "./reasoning";
+import { TOOL_NAME } from "./tools";
 
 /**
  * OpenAI `messages` → Anthropic `system` + `messages`.
@@ -22,7 +23,11 @@ import { signedBlocksFromEcho, signedBlocksFromResponse } from "./reasoning";
  *   function messages → tool_result; ids sanitised the same way on both sides.
  * - A message-level `cache_control` is put on the message's last block.
  * - A final assistant message (prefill) on a model without prefill is a 400 naming the
- *   model: dropping it silently would change what the client asked for. On models with
+ *   model: dropping it silently would change what the client asked for.
+ * - A tool (or function) message that answers no tool call of the assistant turn just
+ *   before it, or a tool call whose name Anthropic would refuse, is a 400 naming the
+ *   message: Anthropic refuses both, in terms of its own indexes and of placeholder
+ *   tools the client never sent. On models with
  *   prefill its trailing whitespace is trimmed (Anthropic rejects it).
  */
 
@@ -58,6 +63,13 @@ export function translateMessages(messages: ChatRequest["messages"], opts: Messa
   // Legacy function calls carry no id: each gets one from its position, and the
   // function message that answers it (by name) reuses it.
   const legacyIds = new Map<string, string>();
+  /** Each tool_result block pushed, with the message that sent it (for the pairing check). */
+  const results = new Map<Block, { index: number; id: string; param: string }>();
+  const pushResult = (block: Block, index: number, cc: ReturnType<typeof cacheControlOf>, id: string, param: string) => {
+    push("user", [block], index, cc);
+    const blocks = turns[turns.length - 1]!.blocks;
+    results.set(blocks[blocks.length - 1]!, { index, id, param });
+  };
 
   const push = (role: Turn["role"], blocks: Block[], index: number, cc: ReturnType<typeof cacheControlOf>) => {
     if (blocks.length === 0) return;
@@ -88,12 +100,12 @@ export function translateMessages(messages: ChatRequest["messages"], opts: Messa
         return;
       case "tool": {
         const result = toolResult(sanitizeToolId(m.tool_call_id), m.content, `${path}.content`, opts.effects);
-        push("user", [result], i, cc);
+        pushResult(result, i, cc, m.tool_call_id, `${path}.tool_call_id`);
         return;
       }
       case "function": {
         const id = legacyIds.get(m.name) ?? sanitizeToolId(`call_fn_${m.name}`);
-        push("user", [toolResult(id, m.content, `${path}.content`, opts.effects)], i, cc);
+        pushResult(toolResult(id, m.content, `${path}.content`, opts.effects), i, cc, m.name, `${path}.name`);
         return;
       }
     }
@@ -104,6 +116,23 @@ export function translateMessages(messages: ChatRequest["messages"], opts: Messa
     const first = t.role === "user" ? (b: Block) => b.type === "tool_result" : (b: Block) => b.type === "thinking" || b.type === "redacted_thinking";
     t.blocks = [...t.blocks.filter(first), ...t.blocks.filter((b) => !first(b))];
   }
+
+  turns.forEach((t, k) => {
+    if (t.role !== "user") return;
+    const before = turns[k - 1];
+    const calls = new Set(before?.role === "assistant" ? before.blocks.flatMap((b) => (b.type === "tool_use" ? [b.id] : [])) : []);
+    for (const b of t.blocks) {
+      if (b.type !== "tool_result" || calls.has(b.tool_use_id)) continue;
+      const from = results.get(b);
+      const param = from?.param ?? `messages[${t.lastIndex}]`;
+      const legacy = param.endsWith(".name");
+      const what = legacy ? `function_call ${JSON.stringify(clip(from?.id ?? ""))}` : `tool call with id ${JSON.stringify(clip(from?.id ?? b.tool_use_id))}`;
+      throw invalidRequest(
+        `${param}: no ${what} in the assistant message just before this ${legacy ? "function" : "tool"} message; each result must answer a call of the preceding assistant message`,
+        param,
+      );
+    }
+  });
 
   const last = turns[turns.length - 1];
   let prefill = false;
@@ -160,11 +189,19 @@ function assistantBlocks(
   if (opts.includeThinking && (calls.length > 0 || m.function_call)) blocks.push(...signedThinkingFor(m, opts.restoredThinking));
   blocks.push(...textOnly(withoutThinkTags(m.content), `${path}.content`, "assistant messages"));
   calls.forEach((call, j) => {
+    if (!TOOL_NAME.test(call.function.name)) {
+      const namePath = `${path}.tool_calls[${j}].function.name`;
+      throw invalidRequest(`${namePath}: tool names must match ^[a-zA-Z0-9_-]{1,128}$, got ${JSON.stringify(clip(call.function.name))}`, namePath);
+    }
     const input = parseArguments(call.function.arguments, `${path}.tool_calls[${j}].function.arguments`);
     toolNamesUsed.add(call.function.name);
     blocks.push({ type: "tool_use", id: sanitizeToolId(call.id), name: call.function.name, input });
   });
   if (m.function_call && calls.length === 0) {
+    if (!TOOL_NAME.test(m.function_call.name)) {
+      const namePath = `${path}.function_call.name`;
+      throw invalidRequest(`${namePath}: function names must match ^[a-zA-Z0-9_-]{1,128}$, got ${JSON.stringify(clip(m.function_call.name))}`, namePath);
+    }
     const id = sanitizeToolId(`call_fn_${i}_${m.function_call.name}`);
     legacyIds.set(m.function_call.name, id);
     toolNamesUsed.add(m.function_call.name);

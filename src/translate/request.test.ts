@@ -288,6 +288,34 @@ describe("translateChatRequest: tools", () => {
     expect(bad({ model: "m", tools: [weatherTool], messages: msgs("[1]") }).message).toMatch(/JSON object/);
   });
 
+  it("400s on a tool result that answers no call of the assistant turn before it, naming the message", () => {
+    const orphan = bad({ model: "m", messages: [user("q"), { role: "tool", tool_call_id: "call_zzz", content: "r" }] });
+    expect(orphan.param).toBe("messages[1].tool_call_id");
+    expect(orphan.message).toMatch(/no tool call with id "call_zzz"/);
+    const wrongId = bad({ model: "m", tools: [weatherTool], messages: [user("q"), { role: "assistant", tool_calls: [call("c1")] }, { role: "tool", tool_call_id: "c2", content: "r" }] });
+    expect(wrongId.param).toBe("messages[2].tool_call_id");
+    // A result two turns after its call: Anthropic wants it right after the call.
+    const late = bad({
+      model: "m",
+      tools: [weatherTool],
+      messages: [user("q"), { role: "assistant", tool_calls: [call("c1")] }, { role: "tool", tool_call_id: "c1", content: "r" }, { role: "assistant", content: "ok" }, { role: "tool", tool_call_id: "c1", content: "again" }],
+    });
+    expect(late.param).toBe("messages[4].tool_call_id");
+    const fn = bad({ model: "m", messages: [user("q"), { role: "function", name: "get_weather", content: "sunny" }] });
+    expect(fn.param).toBe("messages[1].name");
+    expect(fn.message).toMatch(/no function_call "get_weather"/);
+    const cached = bad({ model: "m", messages: [user("q"), { role: "tool", tool_call_id: "x", content: "r", cache_control: { type: "ephemeral" } }] });
+    expect(cached.param).toBe("messages[1].tool_call_id");
+  });
+
+  it("400s on a tool call name in the history that Anthropic would refuse", () => {
+    const e = bad({ model: "m", messages: [user("q"), { role: "assistant", tool_calls: [call("c1", "get weather!")] }, { role: "tool", tool_call_id: "c1", content: "r" }] });
+    expect(e.param).toBe("messages[1].tool_calls[0].function.name");
+    expect(bad({ model: "m", messages: [user("q"), { role: "assistant", tool_calls: [call("c1", "")] }, { role: "tool", tool_call_id: "c1", content: "r" }] }).param).toBe("messages[1].tool_calls[0].function.name");
+    const legacy = bad({ model: "m", messages: [user("q"), { role: "assistant", function_call: { name: "a.b", arguments: "{}" } }, { role: "function", name: "a.b", content: "r" }] });
+    expect(legacy.param).toBe("messages[1].function_call.name");
+  });
+
   it("defines placeholder tools when the history uses tools the request no longer sends", () => {
     const t = translate({ model: "m", messages: [user("q"), { role: "assistant", tool_calls: [call("c1")] }, { role: "tool", tool_call_id: "c1", content: "r" }, { role: "assistant", content: "done" }, user("title please")] });
     expect(t.body.tools!.map((x) => (x as { name: string }).name)).toEqual(["get_weather"]);

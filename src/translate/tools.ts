@@ -21,7 +21,7 @@ import { cacheControlOf } from "./content";
  *   tool, rather than an upstream error about `tools.3.custom.name`.
  */
 
-const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 
 export interface ToolTranslation {
   tools: AnthropicTool[];
