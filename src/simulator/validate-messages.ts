@@ -26,7 +26,10 @@ export function validateMessages(body: Block, ctx: RequestContext, files: FileOw
       throw invalidRequest(`messages.${n}.content: Input should be a valid string or a valid list`);
     }
     const blocks = blocksOf(message);
-    blocks.forEach((block, m) => validateBlock(block, `messages.${n}.content.${m}`, message.role, ctx, files));
+    blocks.forEach((block, m) => {
+      if (!isObject(block)) throw invalidRequest(`messages.${n}.content.${m}: Input should be a valid dictionary or object to extract fields from`);
+      validateBlock(block, `messages.${n}.content.${m}`, message.role, ctx, files);
+    });
   });
   validateToolPairing(messages);
   const breakpoints = countCacheControl(body);
@@ -35,14 +38,14 @@ export function validateMessages(body: Block, ctx: RequestContext, files: FileOw
   }
 }
 
+const isObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+
 /** `system` is a string or a list of text blocks (checked before anything walks it). */
 function validateSystem(system: unknown): void {
   if (system === undefined || typeof system === "string") return;
   if (!Array.isArray(system)) throw invalidRequest("system: Input should be a valid string or a valid list");
   system.forEach((block: Block, i) => {
-    if (typeof block !== "object" || block === null || Array.isArray(block)) {
-      throw invalidRequest(`system.${i}: Input should be a valid dictionary or object to extract fields from`);
-    }
+    if (!isObject(block)) throw invalidRequest(`system.${i}: Input should be a valid dictionary or object to extract fields from`);
     if (block.type !== "text") throw invalidRequest(`system.${i}.type: Input should be 'text'`);
     if (typeof block.text !== "string") throw invalidRequest(`system.${i}.text: Field required`);
   });

@@ -57,6 +57,7 @@ function validateTools(body: Block, ctx: RequestContext): void {
   // The name limit grew from 64 to 128 characters; the newer API version carries the newer limit.
   const pattern = ctx.version === "2026-10-21" ? "^[a-zA-Z0-9_-]{1,128}$" : "^[a-zA-Z0-9_-]{1,64}$";
   body.tools.forEach((tool: Block, i: number) => {
+    if (typeof tool !== "object" || tool === null || Array.isArray(tool)) throw invalidRequest(`tools.${i}: Input should be a valid dictionary or object to extract fields from`);
     if (tool.type !== undefined && tool.type !== null && tool.type !== "custom") return; // server tools
     if (typeof tool.name !== "string" || !new RegExp(pattern).test(tool.name)) {
       throw invalidRequest(`tools.${i}.custom.name: String should match pattern '${pattern}'`);

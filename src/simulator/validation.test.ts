@@ -76,6 +76,8 @@ describe("body validation messages", () => {
     ["system nested 100,000 deep", { model: "claude-sonnet-4-5", max_tokens: 10, system: JSON.parse("[".repeat(100_000) + "]".repeat(100_000)), messages: [{ role: "user", content: "x" }] }, "system.0: Input should be a valid dictionary or object to extract fields from"],
     ["a system block that is not text", { model: "claude-sonnet-4-5", max_tokens: 10, system: [{ type: "image" }], messages: [{ role: "user", content: "x" }] }, "system.0.type: Input should be 'text'"],
     ["a system text block without text", { model: "claude-sonnet-4-5", max_tokens: 10, system: [{ type: "text" }], messages: [{ role: "user", content: "x" }] }, "system.0.text: Field required"],
+    ["a content block that is null", { model: "claude-sonnet-4-5", max_tokens: 10, messages: [{ role: "user", content: [null] }] }, "messages.0.content.0: Input should be a valid dictionary or object to extract fields from"],
+    ["a tool that is a number", { model: "claude-sonnet-4-5", max_tokens: 10, tools: [5], messages: [{ role: "user", content: "x" }] }, "tools.0: Input should be a valid dictionary or object to extract fields from"],
     ["too many cache breakpoints", { model: "claude-sonnet-4-5", max_tokens: 10, system: [1, 2, 3].map((i) => ({ type: "text", text: `s${i}`, cache_control: { type: "ephemeral" } })), messages: [{ role: "user", content: [{ type: "text", text: "a", cache_control: { type: "ephemeral" } }, { type: "text", text: "b", cache_control: { type: "ephemeral" } }] }] }, "A maximum of 4 blocks with cache_control may be provided. Found 5."],
   ];
   for (const [name, body, message, status = 400] of cases) {
