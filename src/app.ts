@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { GatewayEnv } from "./app-env";
 import type { GatewayDeps, RequestScope } from "./deps";
-import { GatewayError } from "./errors";
+import { clip, GatewayError } from "./errors";
 import { errorResponse } from "./openai/errors";
 import { clientAuth } from "./middleware/auth";
 import { addCorsHeaders, EXPOSE_HEADERS } from "./middleware/cors";
@@ -95,7 +95,7 @@ export function createApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
   app.route("/", openaiApi());
 
   app.notFound((c) =>
-    errorResponse(new GatewayError(404, `Unknown endpoint ${c.req.method} ${new URL(c.req.url).pathname}. This gateway serves /v1/chat/completions, /v1/models and /v1/files.`, "not_found_error", null, "unknown_url")),
+    errorResponse(new GatewayError(404, `Unknown endpoint ${clip(c.req.method)} ${clip(new URL(c.req.url).pathname)}. This gateway serves /v1/chat/completions, /v1/models and /v1/files.`, "not_found_error", null, "unknown_url")),
   );
   app.onError((err, c) => {
     if (!(err instanceof GatewayError)) {

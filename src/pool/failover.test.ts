@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KeyOutcome, KeyPool, KeyStatus } from "../deps";
 import { sendWithFailover } from "./failover";
+import { GatewayError } from "../errors";
 import { IsolateKeyPool } from "./isolate-pool";
 import { singleKeyPool } from "./passthrough";
 import { MemoryKeyStateStore } from "./store";
@@ -149,6 +150,15 @@ describe("sendWithFailover", () => {
       expect(body).not.toContain(k);
       expect(log.text()).not.toContain(k);
     }
+  });
+
+  it("stops at once when the gateway refuses the request while preparing it, without counting it against the key", async () => {
+    const { pool } = recordingPool([K1, K2]);
+    const a = upstream({ [K1]: [new GatewayError(400, "messages.0.content.0.source.data: malformed base64")] });
+    await expect(sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt: a.attempt })).rejects.toThrow("malformed base64");
+    expect(a.calls).toEqual([K1]);
+    expect(pool.ended).toEqual([[K1, { kind: "cancelled" }]]);
+    expect((await pool.status()).find((s) => s.key === "…1111")).toMatchObject({ state: "healthy", failures: 0, inFlight: 0 });
   });
 
   it("stops at once when the client goes away, without counting it against the key", async () => {

@@ -1,6 +1,7 @@
 import type { KeyOutcome, KeyPool, Logger, RequestScope } from "../deps";
 import { keyHint, redactSecrets } from "../log";
 import { classifyStatus } from "./policy";
+import { GatewayError } from "../errors";
 import { rebuiltResponse, type UpstreamResponse } from "../upstream";
 
 export interface FailoverOptions {
@@ -82,7 +83,9 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
       try {
         response = await opts.attempt(key, scope.signal);
       } catch (error) {
-        if (scope.signal.aborted) {
+        // The client left, or the gateway refused the request while preparing it (a
+        // GatewayError): neither is the key's fault, and another key would fare no better.
+        if (scope.signal.aborted || error instanceof GatewayError) {
           end({ kind: "cancelled" });
           throw error;
         }

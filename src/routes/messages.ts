@@ -47,15 +47,19 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
     let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder().decode(raw));
-    } catch {
-      throw new GatewayError(400, "The request body is not valid JSON.", "invalid_request_error");
+    } catch (e) {
+      throw new GatewayError(400, `The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, "invalid_request_error");
+    }
+    // Refused here rather than forwarded: every key would get the same 400.
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new GatewayError(400, `The request body must be a JSON object, not ${parsed === null ? "null" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`}.`, "invalid_request_error");
     }
     const version = c.req.header("anthropic-version") ?? config.ANTHROPIC_VERSION;
     const betas = (c.req.header("anthropic-beta") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     const pool = poolFor(deps, c.get("passthroughKey"));
     const { response } = await callWithFailover(deps, scope, pool, (key, signal) =>
       deps.upstream(upstreamUrl(config.ANTHROPIC_BASE_URL, path), { method: "POST", headers: anthropicHeaders(key, version, betas), body: raw, signal }),
-      { affinity: typeof parsed === "object" && parsed !== null ? conversationAffinity(parsed) : undefined },
+      { affinity: conversationAffinity(parsed) },
     );
     // Pass the upstream answer through as it is, success or error, minus hop headers.
     const headers = new Headers();

@@ -560,6 +560,10 @@ describe("POST /v1/chat/completions: headers and transport", () => {
   it("a very long URL path is a 404 JSON error", async () => {
     const gw = startGateway();
     const res = await answered(gw.fetch(`/v1/${"a/".repeat(50_000)}chat/completions`, { method: "POST", headers: gw.auth(), body: JSON.stringify(chat()) }));
+    const text = await res.clone().text();
+    // The message names the path by its opening and length, not by echoing 100 KB back.
+    expect(text.length, text.slice(0, 300)).toBeLessThan(1000);
+    expect(text).toMatch(/… \(\d{6} characters\)/);
     await expectOpenAIError(gw, res, { status: 404 });
   });
 
@@ -617,8 +621,15 @@ describe("POST /v1/messages (Anthropic-shaped errors)", () => {
   });
 
   it.each<[string, string, RegExp]>([
-    ["null", "null", /valid dictionary/],
-    ["an array", "[]", /valid dictionary/],
+    ["null", "null", /must be a JSON object, not null/],
+    ["an array", "[]", /must be a JSON object, not an array/],
+    ["a number", "1", /must be a JSON object, not a number/],
+  ])("a body that is JSON but %s is the gateway's own 400, without an upstream call", async (_, body, mentions) => {
+    const gw = startGateway();
+    await expectAnthropicError(gw, await post(gw, "/v1/messages", body), { status: 400, mentions });
+  });
+
+  it.each<[string, string, RegExp]>([
     ["a content block that is null", `{"model":"${MODEL}","max_tokens":5,"messages":[{"role":"user","content":[null]}]}`, /messages\.0\.content\.0/],
     ["a tool that is null", `{"model":"${MODEL}","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tools":[null,5]}`, /tools\.0/],
   ])("%s is Claude's 400, passed through in Anthropic's shape without touching the key pool", async (_, body, mentions) => {
