@@ -17,6 +17,7 @@ import { packHistory } from "../translate/history";
 import { parseContextOverflow, trimForContext } from "../translate/context-trim";
 import { pinClientFiles } from "../routes/client-files";
 import { conversationAffinity } from "../pool/affinity";
+import { upstreamKeys } from "../config";
 import { keyHint } from "../log";
 import type { AttachmentLookup } from "../attachments/table";
 import { stringifyWithAttachments } from "../attachments/serialize";
@@ -90,7 +91,8 @@ async function handleChat(deps: GatewayDeps, scope: RequestScope, req: ChatReque
   const thresholdBytes = passthrough ? Infinity : config.UPLOAD_THRESHOLD_BYTES;
 
   // Taken before packing and trimming, which rewrite the opening of the conversation.
-  const affinity = conversationAffinity(translated.body);
+  // Only worth its cost (a stringify of the opening turn) when there is a key to choose.
+  const affinity = pool === deps.keyPool && upstreamKeys(config).length > 1 ? conversationAffinity(translated.body) : undefined;
 
   const call = (outgoing: AnthropicRequest) =>
     callUpstream(deps, scope, pool, translated.betas, affinity, async (key) => {
@@ -184,14 +186,22 @@ async function callUpstream(
   scope: RequestScope,
   pool: KeyPool,
   baseBetas: readonly string[],
-  affinity: string,
+  affinity: string | undefined,
   prepare: (key: string) => Promise<{ payload: string; betas: string[]; fileIds: string[] }>,
 ): Promise<UpstreamCall> {
   const { config } = deps;
   const target: UpstreamTarget = { upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION };
   let fileIds: string[] = [];
   const result = await callWithFailover(deps, scope, pool, async (key, signal) => {
-    const prepared = await prepare(key);
+    let prepared: Awaited<ReturnType<typeof prepare>>;
+    try {
+      prepared = await prepare(key);
+    } catch (err) {
+      if (err instanceof GatewayError || signal.aborted) throw err;
+      // A fault of the gateway's own, not of the key: no failover, no mark against the key.
+      deps.log.error("request_preparation_failed", { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      throw new GatewayError(500, "The gateway failed while preparing the upstream request. It has been logged.", "api_error", null, "internal_error");
+    }
     fileIds = prepared.fileIds;
     return postJson(target, "/v1/messages", key, prepared.payload, signal, [...baseBetas, ...prepared.betas]);
   }, { affinity, callerSettles: true });

@@ -63,13 +63,19 @@ export async function callWithFailover(
     affinity: opts.affinity,
     callerSettles: opts.callerSettles,
     attempt: async (key, signal) => {
-      const timer = new AbortController();
+      // One controller for both causes: the client leaving (for the whole body, so the
+      // listener stays) and the header timeout. AbortSignal.any did the same at a higher
+      // price per request on Node (its composite signals are tracked through weak refs).
+      const attempt = new AbortController();
+      const onClientAbort = () => attempt.abort(signal.reason);
+      if (signal.aborted) onClientAbort();
+      else signal.addEventListener("abort", onClientAbort, { once: true });
       const t = setTimeout(() => {
         timedOut = true;
-        timer.abort(new Error("upstream timeout"));
+        attempt.abort(new Error("upstream timeout"));
       }, config.UPSTREAM_TIMEOUT_MS);
       try {
-        return await send(key, AbortSignal.any([signal, timer.signal]));
+        return await send(key, attempt.signal);
       } finally {
         clearTimeout(t);
       }
