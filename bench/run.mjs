@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --only=latency,throughput,streaming,memory,pdf,cost,translator]`
+ * `npm run bench [-- --quick] [-- --only=latency,throughput,streaming,memory,pdf,cost,translator]
+ *   [-- --targets=node,workerd,floor-pass,floor-identity,portkey,node-floor,node-raw]`
+ * (--targets: a subset while iterating on one runtime; the simulator always runs.)
  *
  * Starts the simulator and every target on loopback ports, runs the phases with the targets
  * interleaved, prints the figures as ratios to the baselines measured beside them, writes
@@ -23,6 +25,8 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const wants = (phase) => !only || only.includes(phase);
+const targetsArg = args.find((a) => a.startsWith("--targets="))?.slice(10).split(",");
+const wantsTarget = (name) => !targetsArg || targetsArg.includes(name);
 const base = Number(process.env.BENCH_PORT_BASE ?? 18700);
 
 const P = quick
@@ -36,6 +40,7 @@ const t0 = performance.now();
 
 /** A target that cannot start is reported and left out, so the rest still gets measured. */
 async function tryStart(name, start) {
+  if (name !== "simulator" && !wantsTarget(name.replace(/-nocache$/, ""))) return undefined;
   try {
     const t = await start();
     started.push(t);
