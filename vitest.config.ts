@@ -1,5 +1,5 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SummaryLineReporter } from "./test/support/summary-line-reporter";
@@ -16,18 +16,35 @@ for (const name of readdirSync(fixturesDir)) {
   if (name.endsWith(".json") || name.endsWith(".txt")) recordedFixtures[name] = readFileSync(fixturesDir + name, "utf8");
 }
 
+// Two projects in one run: the gateway in workerd (everything but test/node), and the Node
+// runtime (src/runtime/node-*.ts) in plain Node under test/node, where node:http exists.
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.jsonc" },
-      miniflare: {
-        bindings: { UPSTREAM: "simulator" },
-      },
-    }),
-  ],
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    provide: { recordedFixtures },
     reporters: ["default", new SummaryLineReporter()],
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.jsonc" },
+            miniflare: {
+              bindings: { UPSTREAM: "simulator" },
+            },
+          }),
+        ],
+        test: {
+          name: "workerd",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/node/**"],
+          provide: { recordedFixtures },
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
+        },
+      },
+    ],
   },
 });
