@@ -27,6 +27,8 @@ export async function readNodeJsonBody(req: IncomingMessage, minBytes: number): 
   return { json: parseJson(text + decoder.decode()), attachments: new AttachmentTable() };
 }
 
+const incompleteBody = () => new GatewayError(400, "The request body ended early: the client closed the connection.", "invalid_request_error", null, "incomplete_body");
+
 /** Calls `use` with each chunk as it arrives; a throw from `use` stops reading (the rest is drained, unread). */
 function eachChunk(req: IncomingMessage, use: (chunk: Uint8Array) => void): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -51,8 +53,10 @@ function eachChunk(req: IncomingMessage, use: (chunk: Uint8Array) => void): Prom
       ended = true;
       if (!failed) resolve();
     });
-    req.once("error", fail);
+    // A client that hangs up mid-body: node emits 'error' ("aborted", ECONNRESET) before
+    // 'close'. Either way it is the client's incomplete body, not the gateway's fault.
+    req.once("error", () => fail(incompleteBody()));
     // Also emitted after every complete body: only an early one is an error.
-    req.once("close", () => ended || fail(new GatewayError(400, "The request body ended early: the client closed the connection.", "invalid_request_error", null, "incomplete_body")));
+    req.once("close", () => ended || fail(incompleteBody()));
   });
 }
