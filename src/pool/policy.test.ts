@@ -15,6 +15,15 @@ describe("classifyStatus", () => {
     expect(classifyStatus(429, h(), 0)).toEqual({ action: "retry", outcome: { kind: "rate_limited", retryAfterMs: defaultPolicy.defaultRetryAfterMs } });
   });
 
+  it("follows the upstream's x-should-retry: false", () => {
+    // An overload or 5xx that would repeat is the answer: no failover.
+    for (const s of [500, 529]) expect(classifyStatus(s, h({ "x-should-retry": "false" }), 0)).toEqual({ action: "return" });
+    // A 429 that will not clear soon: other keys are tried, this one rests longer.
+    expect(classifyStatus(429, h({ "x-should-retry": "false" }), 0)).toEqual({ action: "retry", outcome: { kind: "rate_limited", retryAfterMs: defaultPolicy.noRetryCooldownMs } });
+    expect(classifyStatus(429, h({ "x-should-retry": "false", "retry-after": "5" }), 0)).toEqual({ action: "retry", outcome: { kind: "rate_limited", retryAfterMs: 5000 } });
+    expect(classifyStatus(500, h({ "x-should-retry": "true" }), 0)).toEqual({ action: "retry", outcome: { kind: "server_error", status: 500 } });
+  });
+
   it("takes refused keys out of rotation", () => {
     for (const s of [401, 402, 403]) expect(classifyStatus(s, h(), 0)).toEqual({ action: "disable", status: s });
   });

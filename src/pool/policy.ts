@@ -8,8 +8,10 @@ import { redactSecrets } from "../log";
  * the results, so the rules live in exactly one place.
  */
 export interface CooldownPolicy {
-  /** A 429 without retry-after (the spend-cap 429 has none). */
+  /** A 429 without retry-after. */
   defaultRetryAfterMs: number;
+  /** A 429 without retry-after that says `x-should-retry: false` (the spend cap, say). */
+  noRetryCooldownMs: number;
   /** Longer retry-afters are cut to this so the key gets re-tried eventually. */
   maxRetryAfterMs: number;
   /** 529/5xx/network failures in a row before the key is rested at all. */
@@ -20,6 +22,7 @@ export interface CooldownPolicy {
 
 export const defaultPolicy: CooldownPolicy = {
   defaultRetryAfterMs: 30_000,
+  noRetryCooldownMs: 600_000,
   maxRetryAfterMs: 3_600_000,
   failureThreshold: 2,
   failureBaseMs: 5_000,
@@ -108,7 +111,16 @@ export type Verdict =
   | { action: "disable"; status: number }; // the key itself is refused: take it out of rotation
 
 export function classifyStatus(status: number, headers: UpstreamHeaders, now: number, p: CooldownPolicy = defaultPolicy): Verdict {
-  if (status === 429) return { action: "retry", outcome: { kind: "rate_limited", retryAfterMs: retryAfterMs(headers, now) ?? p.defaultRetryAfterMs } };
+  // The upstream's own word on retrying (the SDK obeys it before the status). "false" on a
+  // 429 means this key will not recover soon (the spend cap's 429 has no retry-after):
+  // another key may, so fail over, but rest this one longer. On an overload or a 5xx it
+  // means the answer would repeat, so it is the answer.
+  const noRetry = headers.get("x-should-retry")?.trim().toLowerCase() === "false";
+  if (status === 429) {
+    const wait = retryAfterMs(headers, now) ?? (noRetry ? p.noRetryCooldownMs : p.defaultRetryAfterMs);
+    return { action: "retry", outcome: { kind: "rate_limited", retryAfterMs: wait } };
+  }
+  if (noRetry && status >= 500) return { action: "return" };
   if (status === 529) return { action: "retry", outcome: { kind: "overloaded" } };
   // 402 is a billing problem of the key's organization: as final as a revoked key.
   if (status === 401 || status === 402 || status === 403) return { action: "disable", status };
