@@ -9,7 +9,7 @@
  * the same requests to the Hono app in-process (app.fetch) and require the same answers.
  */
 import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import OpenAI from "openai";
+import OpenAI, { toFile } from "openai";
 import type { Hono } from "hono";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
@@ -77,7 +77,13 @@ const HOP_BY_HOP = new Set(["host", "connection", "keep-alive", "transfer-encodi
  * that breaks (the dropped stream) destroy the connection, as a failing network would.
  * `cancelled` counts requests the gateway gave up on before their answer ended.
  */
-function simulatorServer(sim: ClaudeSimulator, seen: { cancelled: number }): Server {
+interface SimulatorSide {
+  cancelled: number;
+  /** Set: the next JSON answer of POST /v1/messages breaks off after half its bytes. */
+  cutNextJson?: boolean;
+}
+
+function simulatorServer(sim: ClaudeSimulator, seen: SimulatorSide): Server {
   const answer = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readAll(req);
     const headers = new Headers();
@@ -103,6 +109,15 @@ function simulatorServer(sim: ClaudeSimulator, seen: { cancelled: number }): Ser
     });
     res.writeHead(response.status, out);
     if (!response.body) return void res.end();
+    if (seen.cutNextJson && req.url === "/v1/messages" && out["content-type"]?.startsWith("application/json")) {
+      // The connection breaks in the middle of a JSON answer.
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      seen.cutNextJson = false;
+      res.write(bytes.slice(0, bytes.byteLength >> 1));
+      broken = true;
+      await sleep(10);
+      return void res.destroy();
+    }
     const reader = response.body.getReader();
     try {
       for (;;) {
@@ -128,7 +143,7 @@ interface LogLine {
 /** The gateway as src/runtime/node.ts builds it, on a real port, with the simulator behind `transport`. */
 async function startNodeGateway(transport: Transport, env: Record<string, string> = {}, simOptions: SimulatorOptions = {}) {
   const sim = new ClaudeSimulator({ apiKeys: KEYS, ...simOptions });
-  const simSide = { cancelled: 0 };
+  const simSide: SimulatorSide = { cancelled: 0 };
   const vars: Record<string, string> = { APIKEY: CLIENT_KEY, ANTHROPIC_API_KEYS: KEYS.join(","), STREAM_KEEPALIVE_MS: "0", ...env };
   let upstream: Upstream = sim.fetch;
   if (transport === "http") {
@@ -301,6 +316,23 @@ describe.each(TRANSPORTS)("the Node server with the simulator %s", (transport) =
     expect(await gw.inFlight()).toBe(0);
   });
 
+  it("keeps 24 concurrent chats apart, streamed and not", async () => {
+    const gw = await startNodeGateway(transport, {}, { streamDelayMs: 1 });
+    const openai = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, async (_, n) => {
+        const messages = [{ role: "user" as const, content: `concurrent chat number ${n}` }];
+        if (n % 2 === 0) return (await openai.chat.completions.create({ model: MODEL, messages })).choices[0]!.message.content ?? "";
+        let text = "";
+        for await (const chunk of await openai.chat.completions.create({ model: MODEL, messages, stream: true })) text += chunk.choices[0]?.delta.content ?? "";
+        return text;
+      }),
+    );
+    answers.forEach((text, n) => expect(text).toContain(`concurrent chat number ${n}”`));
+    expect(gw.messagesCalls()).toHaveLength(24);
+    expect(await gw.inFlight()).toBe(0);
+  });
+
   it("stops the upstream stream when the client goes away mid-stream, and keeps serving", async () => {
     const gw = await startNodeGateway(transport, {}, { streamDelayMs: 100 });
     const signals: AbortSignal[] = [];
@@ -358,6 +390,31 @@ describe.each(TRANSPORTS)("the Node server with the simulator %s", (transport) =
     if (transport === "http") expect(gw.simSide.cancelled).toBe(1);
     expect(gw.messagesCalls()).toHaveLength(1); // no failover for a client that left
     expect(gw.logs.filter((l) => l.level === "error")).toEqual([]);
+  });
+
+  it("uploads a client's file through /v1/files (Hono) and uses it in a chat on the direct path, under the key that holds it", async () => {
+    const gw = await startNodeGateway(transport);
+    const openai = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const bytes = encoder.encode("%PDF-1.7 uploaded by the SDK");
+    const file = await openai.files.create({ file: await toFile(bytes, "spec.pdf", { type: "application/pdf" }), purpose: "user_data" });
+    expect(file).toMatchObject({ object: "file", filename: "spec.pdf", bytes: bytes.byteLength });
+    const stored = gw.sim.files.get(file.id)!;
+    expect(base64Of(stored.bytes)).toBe(base64Of(bytes));
+    expect(gw.viaHono).toEqual(["POST /v1/files"]);
+
+    for (let n = 0; n < 3; n++) {
+      const completion = await openai.chat.completions.create({
+        model: MODEL,
+        messages: [{ role: "user", content: [{ type: "file", file: { file_id: file.id } }, { type: "text", text: `pages? ${n}` }] }],
+      });
+      expect(completion.choices[0]!.message.content).toBeTruthy();
+    }
+    for (const call of gw.messagesCalls()) {
+      expect(call.apiKey).toBe(stored.apiKey);
+      expect(call.body.messages[0].content[0]).toEqual({ type: "document", source: { type: "file", file_id: file.id } });
+    }
+    expect(gw.messagesCalls()).toHaveLength(3);
+    expect(gw.viaHono).toEqual(["POST /v1/files"]);
   });
 
   it("offloads a data-URL PDF above UPLOAD_THRESHOLD_BYTES to the Files API and answers 200", async () => {
@@ -591,6 +648,19 @@ describe("upstream faults through the node:http upstream", () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/reach/i);
     expect(gw.messagesCalls().length).toBeGreaterThanOrEqual(2);
     expect(await gw.inFlight()).toBe(0);
+  });
+
+  it("a JSON answer whose connection breaks half-way is a 502, and the next call gets a fresh connection", async () => {
+    const gw = await startNodeGateway("http");
+    gw.simSide.cutNextJson = true;
+    const res = await post(gw, ask("cut the answer"));
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("upstream_bad_response");
+    expect(gw.messagesCalls()).toHaveLength(1);
+    expect(await gw.inFlight()).toBe(0);
+    const next = await post(gw, ask("whole answer"));
+    expect(next.status).toBe(200);
+    expect(((await next.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toContain("whole answer");
   });
 
   it("an error in the middle of a stream becomes an error chunk, then [DONE]", async () => {
