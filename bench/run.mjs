@@ -20,6 +20,7 @@ import { throughput } from "./phases/throughput.mjs";
 import { streaming } from "./phases/streaming.mjs";
 import { pdfMemory, streamMemory } from "./phases/memory.mjs";
 import { cachedChat, pdfChat } from "./phases/cost.mjs";
+import { warmUp } from "./phases/warmup.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -30,8 +31,8 @@ const wantsTarget = (name) => !targetsArg || targetsArg.includes(name);
 const base = Number(process.env.BENCH_PORT_BASE ?? 18700);
 
 const P = quick
-  ? { warmup: 5, rounds: 2, perRound: 5, clients: 64, seconds: 0.5, tpRounds: 1, deltas: 50, delayMs: 5, concurrent: 2, streamRounds: 1, ttftPerRound: 3, smallStream: 100, largeStream: 1000, pdfMb: 4, pdfWarmupMb: 2, chatTurns: 3, chatPdfMb: 2, cacheTurns: 3 }
-  : { warmup: 50, rounds: 10, perRound: 30, clients: 64, seconds: 5, tpRounds: 2, deltas: 200, delayMs: 5, concurrent: 4, streamRounds: 4, ttftPerRound: 8, smallStream: 1000, largeStream: 10000, pdfMb: 20, pdfWarmupMb: 2, chatTurns: 20, chatPdfMb: 5, cacheTurns: 20 };
+  ? { warmupSeconds: 0.3, warmup: 5, rounds: 2, perRound: 5, clients: 64, seconds: 0.5, tpRounds: 1, deltas: 50, delayMs: 5, concurrent: 2, streamRounds: 1, ttftPerRound: 3, smallStream: 100, largeStream: 1000, pdfMb: 4, pdfWarmupMb: 2, chatTurns: 3, chatPdfMb: 2, cacheTurns: 3 }
+  : { warmupSeconds: 3, warmup: 50, rounds: 10, perRound: 30, clients: 64, seconds: 5, tpRounds: 2, deltas: 200, delayMs: 5, concurrent: 4, streamRounds: 4, ttftPerRound: 8, smallStream: 1000, largeStream: 10000, pdfMb: 20, pdfWarmupMb: 2, chatTurns: 20, chatPdfMb: 5, cacheTurns: 20 };
 
 const started = [];
 const skipped = {};
@@ -85,6 +86,8 @@ try {
   const all = [sim, node, workerd, pass, identity, portkey, nodeFloor, nodeRaw].filter(Boolean);
   const proxies = all.filter((t) => t !== sim);
 
+  log(`warm-up: ${P.warmupSeconds} s of 16 clients per target`);
+  await phase("warmup", () => warmUp(proxies, { clients: 16, seconds: P.warmupSeconds }));
   if (wants("latency")) {
     log("latency: non-stream, sequential");
     results.latency = await phase("latency", () => latency(all, P));
