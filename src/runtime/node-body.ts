@@ -3,6 +3,7 @@
  * the same limits, errors and attachment extraction as readJsonBodyWithAttachments
  * (src/routes/json-body.ts), without a web stream in between.
  */
+import { Buffer } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { AttachmentTable } from "../attachments/table";
 import { GatewayError } from "../errors";
@@ -16,15 +17,24 @@ export async function readNodeJsonBody(req: IncomingMessage, minBytes: number): 
   }
   if (mayHoldAttachment(declared, minBytes)) return extractAttachments((use) => eachChunk(req, use), declared, minBytes);
 
-  const decoder = new TextDecoder();
-  let text = "";
+  const chunks: Uint8Array[] = [];
   let total = 0;
   await eachChunk(req, (chunk) => {
     total += chunk.byteLength;
     if (total > MAX_BODY_BYTES) throw tooLarge(total);
-    text += decoder.decode(chunk, { stream: true });
+    chunks.push(chunk);
   });
-  return { json: parseJson(text + decoder.decode()), attachments: new AttachmentTable() };
+  return { json: parseJson(utf8Text(chunks, total)), attachments: new AttachmentTable() };
+}
+
+/**
+ * The chunks as text, decoded once (a streaming TextDecoder is several times slower on
+ * Node). Like a web Request's text(): invalid bytes become U+FFFD, a leading BOM is dropped.
+ */
+export function utf8Text(chunks: readonly Uint8Array[], total: number): string {
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  const text = (bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 const incompleteBody = () => new GatewayError(400, "The request body ended early: the client closed the connection.", "invalid_request_error", null, "incomplete_body");

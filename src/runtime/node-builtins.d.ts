@@ -99,3 +99,13 @@ declare module "node:zlib" {
   const zlib: { createGunzip(): Duplex; createInflate(): Duplex; createBrotliDecompress(): Duplex };
   export default zlib;
 }
+
+declare module "node:buffer" {
+  export class Buffer extends Uint8Array {
+    static byteLength(text: string, encoding?: "utf8"): number;
+    static concat(list: readonly Uint8Array[], totalLength?: number): Buffer;
+    static from(text: string, encoding?: "utf8"): Buffer;
+    static from(buffer: ArrayBufferLike, byteOffset?: number, length?: number): Buffer;
+    toString(encoding?: "utf8" | "latin1", start?: number, end?: number): string;
+  }
+}

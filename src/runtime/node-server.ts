@@ -13,6 +13,7 @@
  * calls the same functions: authorizeClient, handleChatCompletion, errorReply,
  * corsHeaders. test/node/node-server.test.ts runs the same requests through both.
  */
+import { Buffer } from "node:buffer";
 import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -26,7 +27,6 @@ import { attachmentThreshold, handleChatCompletion, type ChatReply } from "../ch
 import { readNodeJsonBody } from "./node-body";
 
 const CHAT_PATHS = new Set(["/v1/chat/completions", "/hf/v1/chat/completions", "/v1/v1/chat/completions", "/chat/completions"]);
-const encoder = new TextEncoder();
 
 export function createNodeServer(app: Hono<GatewayEnv>, deps: GatewayDeps): Server {
   const viaHono = getRequestListener(app.fetch);
@@ -76,13 +76,13 @@ function sendError(res: ServerResponse, err: unknown, extra: Record<string, stri
 }
 
 function sendBytes(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-  const bytes = encoder.encode(body);
-  res.writeHead(status, { ...headers, "content-length": String(bytes.byteLength) });
-  res.end(bytes);
+  headers["content-length"] = String(Buffer.byteLength(body, "utf8"));
+  res.writeHead(status, headers);
+  res.end(body);
 }
 
 async function sendReply(res: ServerResponse, reply: ChatReply, cors: Record<string, string>, signal: AbortSignal): Promise<void> {
-  if (reply.kind === "json") return sendBytes(res, 200, { ...reply.headers, ...cors }, reply.body);
+  if (reply.kind === "json") return sendBytes(res, 200, Object.assign(reply.headers, cors), reply.body);
   res.writeHead(200, { ...reply.headers, ...cors });
   const reader = reply.body.getReader();
   // The translator watches the same signal and ends its stream; cancelling also frees it at once.

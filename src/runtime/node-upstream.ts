@@ -18,6 +18,7 @@ import https from "node:https";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import type { Upstream, UpstreamHeaders, UpstreamInit, UpstreamResponse } from "../upstream";
+import { utf8Text } from "./node-body";
 
 export interface NodeUpstreamOptions {
   /** Sockets per upstream host (default 256); idle ones are kept open for reuse. */
@@ -32,8 +33,20 @@ export function createNodeUpstream(opts: NodeUpstreamOptions = {}): Upstream {
   const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 256, scheduling: "lifo" as const };
   const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) };
 
+  // The chat path posts to one URL again and again: parse each URL once.
+  const parsed = new Map<string, URL>();
+  const parse = (href: string): URL => {
+    let url = parsed.get(href);
+    if (!url) {
+      if (parsed.size >= 64) parsed.clear();
+      url = new URL(href);
+      parsed.set(href, url);
+    }
+    return url;
+  };
+
   return async (href: string, init: UpstreamInit): Promise<UpstreamResponse> => {
-    const url = new URL(href);
+    const url = parse(href);
     const agent = agents[url.protocol as keyof typeof agents];
     if (!agent) return fetch(href, init as RequestInit);
     const signal = init.signal ?? NEVER_ABORTED;
@@ -174,13 +187,16 @@ class NodeUpstreamResponse implements UpstreamResponse {
     if (this.webBody === null) return Promise.reject(new TypeError("Body has already been used"));
     this.webBody = null;
     return new Promise((resolve, reject) => {
-      const decoder = new TextDecoder();
-      let text = "";
+      const chunks: Uint8Array[] = [];
+      let total = 0;
       let ended = false;
-      stream.on("data", (c: Uint8Array) => void (text += decoder.decode(c, { stream: true })));
+      stream.on("data", (c: Uint8Array) => {
+        chunks.push(c);
+        total += c.byteLength;
+      });
       stream.once("end", () => {
         ended = true;
-        resolve(text + decoder.decode());
+        resolve(utf8Text(chunks, total));
       });
       stream.once("error", reject);
       stream.once("close", () => {

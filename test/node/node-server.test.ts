@@ -446,6 +446,8 @@ describe("the direct path answers exactly as the Hono route", () => {
     { name: "a valid stream with usage", body: JSON.stringify(ask("parity stream", { stream: true, stream_options: { include_usage: true } })) },
     { name: "invalid JSON", body: "{not json" },
     { name: "an empty body", body: "" },
+    { name: "a body starting with a BOM", body: `\uFEFF${valid}` },
+    { name: "a text with non-ASCII characters", body: JSON.stringify(ask("ünïcödé 😀 日本語")) },
     { name: "missing messages", body: JSON.stringify({ model: MODEL }) },
     { name: "a wrongly typed field", body: JSON.stringify(ask("x", { temperature: "hot" })) },
     { name: "an unknown model", body: JSON.stringify(ask("x", { model: "gpt-4o" })) },
