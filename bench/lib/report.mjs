@@ -51,12 +51,16 @@ export function verdicts(r) {
   if (get(lat, "workerd") && get(lat, "floor-pass")) {
     add("workerd vs floors", "added latency vs pass-through floor, median (ms)", added("workerd"), added("floor-pass"), added("workerd") / added("floor-pass"), "≤ 1.25×", added("workerd") / added("floor-pass") <= 1.25);
   }
+  // What any Worker that runs JavaScript over the body costs: an empty TransformStream, against the same pass-through.
+  if (get(lat, "floor-identity") && get(lat, "floor-pass")) add("identity floor vs pass-through floor", "added latency, median (ms)", added("floor-identity"), added("floor-pass"), added("floor-identity") / added("floor-pass"), "(bound)", null);
+  if (get(lat, "workerd") && get(lat, "floor-identity")) add("workerd vs identity floor", "added latency, median (ms)", added("workerd"), added("floor-identity"), added("workerd") / added("floor-identity"), "(reported)", null);
   if (get(st, "node-floor") && get(st, "portkey")) {
     const e = (n) => get(st, n, "cpuUsPerEvent");
     add("hono floor vs portkey", "CPU per streamed event (µs)", e("node-floor"), e("portkey"), e("node-floor") / e("portkey"), "(bound)", null);
     const tt = (n) => get(st, n, "ttftMedianMs") - get(st, "simulator", "ttftMedianMs");
     add("hono floor", "added time to first streamed token, median (ms)", tt("node-floor"), tt("portkey"), tt("node-floor") / tt("portkey"), "(bound)", null);
     if (get(st, "node-raw")) add("node:http floor", "added time to first streamed token, median (ms)", tt("node-raw"), tt("portkey"), tt("node-raw") / tt("portkey"), "(bound)", null);
+    if (get(st, "node-raw")) add("node:http floor vs portkey", "CPU per streamed event, paced (µs)", e("node-raw"), e("portkey"), e("node-raw") / e("portkey"), "(bound)", null);
   }
   if (get(st, "workerd") && get(st, "floor-identity")) {
     const e = (n) => get(st, n, "cpuUsPerEvent");
