@@ -8,7 +8,7 @@ import { clientAuth } from "./middleware/auth";
 import { addCorsHeaders, EXPOSE_HEADERS } from "./middleware/cors";
 import { registerHealth } from "./routes/health";
 import { registerModels } from "./routes/models";
-import { registerChatCompletions } from "./routes/chat-completions";
+import { isChatCompletions, serveChatCompletions } from "./chat/web-route";
 import { registerFiles } from "./routes/files";
 import { registerMessages } from "./routes/messages";
 import { registerStatus } from "./routes/status";
@@ -23,7 +23,6 @@ export interface RuntimeBinding {
 function openaiApi(): Hono<GatewayEnv> {
   const api = new Hono<GatewayEnv>();
   registerModels(api);
-  registerChatCompletions(api);
   registerFiles(api);
   registerMessages(api);
   for (const path of ["/embeddings", "/completions", "/responses", "/audio/*", "/images/*", "/fim/completions", "/rerank"]) {
@@ -34,7 +33,26 @@ function openaiApi(): Hono<GatewayEnv> {
   return api;
 }
 
-export function createApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
+/** What a runtime serves: fetch's shape, as Workers and @hono/node-server expect it. */
+export interface Gateway {
+  fetch(request: Request, env?: unknown, executionCtx?: ExecutionContext): Response | Promise<Response>;
+}
+
+/**
+ * The gateway: POST …/chat/completions straight to the chat core (src/chat/web-route.ts),
+ * everything else through the Hono app.
+ */
+export function createApp(runtime: RuntimeBinding): Gateway {
+  const app = createHonoApp(runtime);
+  return {
+    fetch: (request, env, executionCtx) =>
+      isChatCompletions(request.method, request.url)
+        ? serveChatCompletions(request, runtime.deps({ env }), runtime.scope({ executionCtx, req: { raw: request } }))
+        : app.fetch(request, env, executionCtx),
+  };
+}
+
+function createHonoApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
 
   app.use("*", async (c, next) => {
@@ -95,7 +113,7 @@ export function createApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
   app.route("/", openaiApi());
 
   app.notFound((c) =>
-    errorResponse(new GatewayError(404, `Unknown endpoint ${clip(c.req.method)} ${clip(new URL(c.req.url).pathname)}. This gateway serves /v1/chat/completions, /v1/models and /v1/files.`, "not_found_error", null, "unknown_url")),
+    errorResponse(new GatewayError(404, `Unknown endpoint ${clip(c.req.method)} ${clip(new URL(c.req.url).pathname)}. This gateway serves POST /v1/chat/completions, /v1/models and /v1/files.`, "not_found_error", null, "unknown_url")),
   );
   app.onError((err, c) => {
     if (!(err instanceof GatewayError)) {

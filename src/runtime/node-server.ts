@@ -1,37 +1,37 @@
 /**
- * The Node server: node:http in front of the Hono app, with one direct path.
+ * The Node server: node:http in front of the gateway's fetch, with one direct path.
  *
  * POST …/chat/completions, the request that carries the load, is served straight from
  * node:http: body bytes in, the same chat core as on Workers (src/chat/handle-chat.ts),
  * plain strings or the translated stream out. Everything else (models, files, messages,
- * status, preflight, health, 404s) goes through the Hono app via @hono/node-server.
+ * status, preflight, health, 404s) goes through the app's fetch via @hono/node-server.
  *
  * Why: Hono's Node adapter builds a web Request per request and writes a web Response
  * back, and on Node those (undici, web streams) cost more CPU than all of the gateway's
  * own work; the chat path without them measured about half the CPU per request
  * (bench/RESULTS.md). The direct path makes the same decisions as the app because it
  * calls the same functions: authorizeClient, handleChatCompletion, errorReply,
- * corsHeaders. test/node/node-server.test.ts runs the same requests through both.
+ * corsHeaders. test/node/node-server.test.ts runs the same requests through both (the
+ * app's fetch serves chat from a web Request: src/chat/web-route.ts).
  */
 import { Buffer } from "node:buffer";
 import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { getRequestListener } from "@hono/node-server";
-import type { Hono } from "hono";
-import type { GatewayEnv } from "../app-env";
+import type { Gateway } from "../app";
 import type { GatewayDeps, RequestScope } from "../deps";
 import { GatewayError } from "../errors";
 import { authorizeClient, type HeaderLookup } from "../middleware/auth";
 import { corsHeaders } from "../middleware/cors";
 import { errorReply } from "../openai/errors";
 import { attachmentThreshold, handleChatCompletion, type ChatReply } from "../chat/handle-chat";
+import { isChatCompletions } from "../chat/web-route";
 import { readNodeJsonBody } from "./node-body";
 
-const CHAT_PATHS = new Set(["/v1/chat/completions", "/hf/v1/chat/completions", "/v1/v1/chat/completions", "/chat/completions"]);
 
-export function createNodeServer(app: Hono<GatewayEnv>, deps: GatewayDeps): Server {
+export function createNodeServer(app: Gateway, deps: GatewayDeps): Server {
   const viaHono = getRequestListener(app.fetch);
   return http.createServer((req, res) => {
-    if (req.method === "POST" && CHAT_PATHS.has(pathOf(req.url))) void serveChat(req, res, deps);
+    if (isChatCompletions(req.method, req.url)) void serveChat(req, res, deps);
     else void viaHono(req as never, res as never);
   });
 }

@@ -5,15 +5,14 @@
  * in-process (its fetch handler) or served over real HTTP and reached through
  * createNodeUpstream (the node:http transport with keep-alive agents).
  *
- * POST …/chat/completions takes the server's direct path (no Hono); the parity tests give
- * the same requests to the Hono app in-process (app.fetch) and require the same answers.
+ * POST …/chat/completions takes the server's direct path (node:http, no web Request); the
+ * parity tests give the same requests to the app's own fetch in-process (app.fetch: a web
+ * Request, as on Workers) and require the same answers.
  */
 import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import OpenAI, { toFile } from "openai";
-import type { Hono } from "hono";
 import { afterAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
-import type { GatewayEnv } from "../../src/app-env";
+import { createApp, type Gateway } from "../../src/app";
 import { parseConfig } from "../../src/config";
 import type { Logger } from "../../src/deps";
 import { buildDeps } from "../../src/runtime/build-deps";
@@ -169,7 +168,7 @@ async function startNodeGateway(transport: Transport, env: Record<string, string
       viaHono.push(`${req.method} ${new URL(req.url).pathname}`);
       return (app.fetch as (req: Request, ...rest: unknown[]) => Response | Promise<Response>)(req, ...rest);
     },
-  } as unknown as Hono<GatewayEnv>;
+  } as Gateway;
   const url = await listen(createNodeServer(counted, deps));
   return {
     sim,
@@ -179,7 +178,7 @@ async function startNodeGateway(transport: Transport, env: Record<string, string
     url,
     logs,
     viaHono,
-    /** The Hono path, in-process. */
+    /** The app's fetch (web Request), in-process. */
     hono: async (path: string, init: RequestInit = {}) => app.fetch(new Request(new URL(path, "http://gateway.test"), init)),
     messagesCalls: () => sim.received.filter((r) => r.method === "POST" && r.path === "/v1/messages"),
     inFlight: async () => (await deps.keyPool.status()).reduce((n, s) => n + s.inFlight, 0),
