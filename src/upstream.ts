@@ -24,6 +24,12 @@ export interface UpstreamHeaders {
   forEach(callback: (value: string, name: string) => void): void;
 }
 
+/** What the stream translator needs of a body: a web stream's reader offers it. */
+export interface ChunkReader {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
 export interface UpstreamResponse {
   readonly status: number;
   readonly ok: boolean;
@@ -32,6 +38,11 @@ export interface UpstreamResponse {
   readonly body: ReadableStream<Uint8Array> | null;
   json(): Promise<unknown>;
   text(): Promise<string>;
+  /**
+   * The body as chunks without a web stream, where the transport has a cheaper way (Node:
+   * each read takes everything buffered). Instead of `body`, never with it.
+   */
+  chunkReader?(): ChunkReader | null;
 }
 
 export type Upstream = (url: string, init: UpstreamInit) => Promise<UpstreamResponse>;

@@ -146,11 +146,12 @@ async function handleChat(deps: GatewayDeps, scope: RequestScope, req: ChatReque
     return { kind: "json", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(completion) };
   }
 
-  if (!response.body) {
+  const upstreamBody = response.chunkReader?.() ?? response.body;
+  if (!upstreamBody) {
     settle({ kind: "ok" });
     throw new GatewayError(502, "The Anthropic API answered a streaming request with an empty body.", "upstream_error", null, "upstream_empty_stream");
   }
-  const out = createChatCompletionStream(response.body, {
+  const out = createChatCompletionStream(upstreamBody, {
     ...responseCtx,
     includeUsage: req.stream_options?.include_usage === true,
     keepAliveMs: config.STREAM_KEEPALIVE_MS,

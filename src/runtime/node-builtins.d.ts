@@ -15,6 +15,8 @@ declare module "node:stream" {
     pipe<T extends Writable>(destination: T): T;
     resume(): this;
     pause(): this;
+    /** In paused mode: everything buffered, or null. */
+    read(size?: number): any;
     destroy(error?: Error): this;
     static fromWeb(stream: ReadableStream<Uint8Array>): Readable;
     static toWeb(stream: Readable): ReadableStream<Uint8Array>;

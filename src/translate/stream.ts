@@ -3,6 +3,7 @@ import { KEEP_ALIVE, type StreamError } from "./chunk-writer";
 import type { ResponseContext } from "./response";
 import { LOST, StreamTranslator, type StreamSummary } from "./stream-translator";
 import { Utf8Pool } from "./utf8-pool";
+import type { ChunkReader } from "../upstream";
 
 export interface StreamContext extends ResponseContext {
   includeUsage: boolean; // stream_options.include_usage
@@ -24,10 +25,10 @@ export const CLIENT_GONE: StreamError = { type: "client_disconnected", message: 
  * errors), and must speak while its input is silent (keep-alive comments). Upstream is
  * read only as fast as the client reads, so a slow client applies backpressure.
  */
-export function createChatCompletionStream(upstreamBody: ReadableStream<Uint8Array>, ctx: StreamContext): ReadableStream<Uint8Array> {
+export function createChatCompletionStream(upstreamBody: ReadableStream<Uint8Array> | ChunkReader, ctx: StreamContext): ReadableStream<Uint8Array> {
   const translator = new StreamTranslator(ctx, ctx.includeUsage);
   const sse = new SseDecoder((event, data) => translator.data(event, data));
-  const reader = upstreamBody.getReader();
+  const reader: ChunkReader = upstreamBody instanceof ReadableStream ? upstreamBody.getReader() : upstreamBody;
   const keepAliveMs = ctx.keepAliveMs > 0 ? ctx.keepAliveMs : 0;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
