@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CachedModelCatalog, MODEL_LIST_RETRY_MS } from "./catalog";
+import { CachedModelCatalog, MODEL_LIST_RETRY_MS, STUCK_REFRESH_MS } from "./catalog";
 
 const sonnetInfo = { type: "model", id: "claude-sonnet-4-5-20250929", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" };
 const opusInfo = {
@@ -58,6 +58,30 @@ describe("CachedModelCatalog", () => {
     expect(calls).toBe(2);
   });
 
+  it("serves the expired list while the next one is fetched, and restarts a refresh that hangs", async () => {
+    const c = clock();
+    let calls = 0;
+    const answers: Array<() => Promise<unknown[]>> = [async () => [sonnetInfo], () => new Promise(() => {}), async () => [opusInfo]];
+    const catalog = new CachedModelCatalog(() => answers[calls++]!(), 10_000, c.now);
+    expect((await catalog.list()).map((p) => p.id)).toEqual(["claude-sonnet-4-5-20250929"]);
+    c.advance(10_001);
+    // The refresh never settles (its request went away): callers keep the old list, at once.
+    expect((await catalog.list()).map((p) => p.id)).toEqual(["claude-sonnet-4-5-20250929"]);
+    expect((await catalog.list()).map((p) => p.id)).toEqual(["claude-sonnet-4-5-20250929"]);
+    expect(calls).toBe(2);
+    c.advance(STUCK_REFRESH_MS + 1);
+    await catalog.list();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toBe(3);
+    expect((await catalog.list()).map((p) => p.id)).toEqual(["claude-opus-4-8"]);
+  });
+
+  it("in a fresh isolate, waits for the first list only so long, then uses the built-in table", async () => {
+    const catalog = new CachedModelCatalog(() => new Promise(() => {}), 60_000, undefined, 20);
+    const list = await catalog.list();
+    expect(list.map((p) => p.id)).toContain("claude-sonnet-4-5");
+  });
+
   it("uses the built-in table when the upstream fails, and retries only after a while", async () => {
     const c = clock();
     let calls = 0;
@@ -78,6 +102,8 @@ describe("CachedModelCatalog", () => {
     expect(calls).toBe(1);
     fail = false;
     c.advance(MODEL_LIST_RETRY_MS + 1);
+    await catalog.list(); // the table once more, while the list is fetched again
+    await new Promise((r) => setTimeout(r, 0));
     expect((await catalog.list()).map((p) => p.id)).toEqual(["claude-opus-4-8"]);
     expect(calls).toBe(2);
   });

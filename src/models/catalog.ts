@@ -15,20 +15,34 @@ interface Snapshot {
   expiresAt: number;
 }
 
+/** A refresh that has not settled after this long is given up and started again. */
+export const STUCK_REFRESH_MS = 30_000;
+/** How long a request waits for the first list of a fresh isolate before using the built-in table. */
+export const COLD_WAIT_MS = 12_000;
+
 /**
  * Model profiles for this isolate: the upstream's GET /v1/models, cached for `ttlMs`,
- * with the built-in table whenever the upstream has no list or fails. Concurrent callers
- * share one in-flight fetch; a failure is remembered for MODEL_LIST_RETRY_MS so that an
- * unreachable models endpoint costs one attempt a minute, not one per request.
+ * with the built-in table whenever the upstream has no list or fails. A failure is
+ * remembered for MODEL_LIST_RETRY_MS so that an unreachable models endpoint costs one
+ * attempt a minute, not one per request.
+ *
+ * The list is shared by every request of the isolate, but the fetch belongs to the one
+ * request that started it: on Workers, if that request ends first, the fetch may never
+ * settle. So nobody waits on another request's fetch longer than needed: once a list
+ * exists, an expired one is served while the next is fetched (stale-while-revalidate); a
+ * refresh that hangs is restarted after STUCK_REFRESH_MS; and in a fresh isolate each
+ * caller waits at most COLD_WAIT_MS (on its own timer) before using the built-in table.
  */
 export class CachedModelCatalog implements ModelCatalog {
   private snapshot: Snapshot | undefined;
   private inFlight: Promise<Snapshot> | undefined;
+  private inFlightSince = 0;
 
   constructor(
     private readonly fetchModelList: () => Promise<unknown[] | undefined>,
     private readonly ttlMs: number,
     private readonly now: () => number = () => Date.now(),
+    private readonly coldWaitMs = COLD_WAIT_MS,
   ) {}
 
   async list(): Promise<ModelProfile[]> {
@@ -51,11 +65,25 @@ export class CachedModelCatalog implements ModelCatalog {
 
   private async current(): Promise<Snapshot> {
     const snap = this.snapshot;
-    if (snap && this.now() < snap.expiresAt) return snap;
-    this.inFlight ??= this.refresh().finally(() => {
-      this.inFlight = undefined;
+    const now = this.now();
+    if (snap && now < snap.expiresAt) return snap;
+    if (!this.inFlight || now - this.inFlightSince > STUCK_REFRESH_MS) {
+      const refresh: Promise<Snapshot> = this.refresh().finally(() => {
+        if (this.inFlight === refresh) this.inFlight = undefined;
+      });
+      this.inFlight = refresh;
+      this.inFlightSince = now;
+    }
+    if (snap) return snap;
+    return this.waitCold(this.inFlight);
+  }
+
+  private waitCold(refresh: Promise<Snapshot>): Promise<Snapshot> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fallback = new Promise<Snapshot>((resolve) => {
+      timer = setTimeout(() => resolve(build(fallbackProfiles(), false, 0)), this.coldWaitMs);
     });
-    return this.inFlight;
+    return Promise.race([refresh, fallback]).finally(() => timer !== undefined && clearTimeout(timer));
   }
 
   private async refresh(): Promise<Snapshot> {
