@@ -112,7 +112,15 @@ export function rawTables(r) {
     for (const [name, v] of Object.entries(data)) out.push(`| ${name} | ${cols.map((c) => fmt(c[1](v))).join(" | ")} |`);
   };
   table("Non-stream, sequential (instant upstream)", r.latency, [["median ms", (v) => v.medianMs], ["p99 ms", (v) => v.p99Ms], ["CPU ms/request", (v) => v.cpuMsPerRequest], ["requests", (v) => v.requests]]);
-  table("Throughput, 64 clients", r.throughput, [["req/s", (v) => v.perSecond], ["CPU ms/request", (v) => v.cpuMsPerRequest], ["ok", (v) => v.requests], ["failed", (v) => v.failed]]);
+  table("Throughput, 64 clients (cores busy: of the machine's 2, during that target's window)", r.throughput, [
+    ["req/s", (v) => v.perSecond],
+    ["CPU ms/request", (v) => v.cpuMsPerRequest],
+    ["ok", (v) => v.requests],
+    ["failed", (v) => v.failed],
+    ["cores: target", (v) => v.cores?.target],
+    ["cores: load generator", (v) => v.cores?.client],
+    ["cores: simulator", (v) => v.cores?.upstream],
+  ]);
   table(`Paced streams, ${r.params.delayMs} ms apart (TTFT: 5-delta streams one at a time; CPU: ${r.params.concurrent} × ${r.params.deltas}-delta streams side by side)`, r.streaming, [["TTFT median ms", (v) => v.ttftMedianMs], ["TTFT p99 ms", (v) => v.ttftP99Ms], ["CPU µs/event", (v) => v.cpuUsPerEvent], ["TTFT samples", (v) => v.streams]]);
   table(`Stream memory (instant upstream, ${r.params.smallStream} vs ${r.params.largeStream} deltas, least growth of 3 runs each, after 3 warm-up streams)`, r.streamMemory, [["RSS before MB", (v) => v.large.beforeMb], ["peak MB", (v) => v.large.peakMb], ["after MB", (v) => v.large.afterMb], ["growth MB (small)", (v) => v.small.growthMb], ["growth MB (large)", (v) => v.large.growthMb], ["CPU µs/event (instant)", (v) => v.cpuUsPerEventLarge]]);
   table("PDF request memory", r.pdfMemory, [["body MB", (v) => v.bodyMb], ["RSS before MB", (v) => v.beforeMb], ["peak MB", (v) => v.peakMb], ["growth MB", (v) => v.growthMb], ["growth / PDF size", (v) => v.growthPerPdfSize], ["CPU ms", (v) => v.cpuMs]]);
