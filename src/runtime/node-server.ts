@@ -27,7 +27,6 @@ import { attachmentThreshold, handleChatCompletion, type ChatReply } from "../ch
 import { isChatCompletions } from "../chat/web-route";
 import { readNodeJsonBody } from "./node-body";
 
-
 export function createNodeServer(app: Gateway, deps: GatewayDeps): Server {
   const viaHono = getRequestListener(app.fetch);
   return http.createServer((req, res) => {
