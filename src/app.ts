@@ -11,6 +11,7 @@ import { registerModels } from "./routes/models";
 import { isChatCompletions, serveChatCompletions } from "./chat/web-route";
 import { registerFiles } from "./routes/files";
 import { registerMessages } from "./routes/messages";
+import { registerResponses } from "./responses/route";
 import { registerStatus } from "./routes/status";
 
 /** How the runtime hands each request its dependencies and per-request hooks. */
@@ -25,9 +26,10 @@ function openaiApi(): Hono<GatewayEnv> {
   registerModels(api);
   registerFiles(api);
   registerMessages(api);
-  for (const path of ["/embeddings", "/completions", "/responses", "/audio/*", "/images/*", "/fim/completions", "/rerank"]) {
+  registerResponses(api);
+  for (const path of ["/embeddings", "/completions", "/audio/*", "/images/*", "/fim/completions", "/rerank"]) {
     api.all(path, () => {
-      throw new GatewayError(404, `This gateway serves Claude through /v1/chat/completions; ${path.replace("/*", "")} is not available. (Vercel AI SDK users: use openai.chat(model) or createOpenAICompatible.)`, "not_found_error", null, "unsupported_endpoint");
+      throw new GatewayError(404, `This gateway serves Claude through /v1/chat/completions; ${path.replace("/*", "")} is not available.`, "not_found_error", null, "unsupported_endpoint");
     });
   }
   return api;

@@ -123,7 +123,7 @@ describe("health, auth, CORS and routing", () => {
 
   it("answers unknown and unsupported endpoints with JSON errors", async () => {
     const gw = startGateway();
-    for (const path of ["/v1/embeddings", "/v1/responses", "/dashboard/billing/usage", "/nope"]) {
+    for (const path of ["/v1/embeddings", "/v1/completions", "/dashboard/billing/usage", "/nope"]) {
       const res = await gw.fetch(path, { method: "POST", headers: gw.auth(), body: "{}" });
       expect(res.status, path).toBe(404);
       expect(res.headers.get("content-type")).toContain("application/json");
