@@ -8,10 +8,15 @@ import { messagesBodies } from "../helpers/chat-calls";
 /** POST /v1/responses through real clients: the openai SDK and the AI SDK's default openai() provider. */
 function clients() {
   const gw = startGateway();
-  const fetch = ((input: RequestInfo | URL, init?: RequestInit) => gw.fetch(input instanceof Request ? input : String(input), init)) as typeof globalThis.fetch;
+  /** The Responses bodies the clients sent, to see what they rely on (item_reference…). */
+  const sent: any[] = [];
+  const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input).endsWith("/responses") && typeof init?.body === "string") sent.push(JSON.parse(init.body));
+    return gw.fetch(input instanceof Request ? input : String(input), init);
+  }) as typeof globalThis.fetch;
   const openai = new OpenAI({ apiKey: CLIENT_KEY, baseURL: "http://gateway.test/v1", fetch, maxRetries: 0 });
   const vercel = createOpenAI({ apiKey: CLIENT_KEY, baseURL: "http://gateway.test/v1", fetch });
-  return { gw, openai, vercel };
+  return { gw, openai, vercel, sent };
 }
 
 const weatherTool = {
@@ -140,9 +145,28 @@ describe("POST /v1/responses with the openai SDK", () => {
     await expect(openai.responses.create({ model: "claude-sonnet-4-5", input: "hi", stream: true, max_output_tokens: -1 })).rejects.toMatchObject({ status: 400, param: "max_output_tokens" });
     await expect(openai.responses.create({ model: "no-such-model", input: "hi" })).rejects.toMatchObject({ status: 404, code: "model_not_found" });
     expect(messagesBodies(gw)).toHaveLength(0);
+    await expect(openai.responses.create({ model: "claude-sonnet-4-5", input: [{ type: "item_reference", id: "msg_unknown" }, { role: "user", content: "hi" }] })).rejects.toMatchObject({ status: 400, param: "input[0].id" });
+    await expect(openai.responses.create({ model: "claude-sonnet-4-5", input: [{ role: "user", content: [{ type: "input_file", file_url: "https://example.com/a.pdf" }] }] })).rejects.toMatchObject({ status: 400, param: "input[0].content[0].file_url" });
     const res = await gw.fetch("/v1/responses", { method: "POST", headers: gw.auth(), body: "{not json" });
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toContain("application/json");
+  });
+
+  it("turns an upstream error mid-stream into an error event (an APIError in the SDK) and response.failed", async () => {
+    const { gw } = clients();
+    gw.sim.fault("*", { kind: "error-mid-stream", afterEvents: 4 });
+    const res = await gw.fetch("/v1/responses", { method: "POST", headers: gw.auth(), body: JSON.stringify({ model: "claude-sonnet-4-5", input: "hi", stream: true }) });
+    expect(res.status).toBe(200);
+    const events = (await res.text()).split("\n\n").filter((b) => b.startsWith("event: ")).map((b) => JSON.parse(b.slice(b.indexOf("data: ") + 6)));
+    const types = events.map((e) => e.type);
+    expect(types.slice(-2)).toEqual(["error", "response.failed"]);
+    expect(types).not.toContain("response.completed");
+    expect(events.at(-1).response).toMatchObject({ status: "failed", error: { message: expect.stringContaining("Upstream") } });
+
+    const { openai, gw: gw2 } = clients();
+    gw2.sim.fault("*", { kind: "error-mid-stream", afterEvents: 4 });
+    const stream = await openai.responses.create({ model: "claude-sonnet-4-5", input: "hi", stream: true });
+    await expect((async () => { for await (const _ of stream); })()).rejects.toThrow(/Upstream/);
   });
 
   it("is served under /hf/v1 and the root too", async () => {
@@ -179,7 +203,7 @@ describe("POST /v1/responses with the Vercel AI SDK's openai() provider", () => 
     });
 
   it("runs a tool loop with an executed tool (generateText, default store: item_reference resolved)", async () => {
-    const { gw, vercel } = clients();
+    const { gw, vercel, sent } = clients();
     const result = await generateText({ model: vercel("claude-sonnet-4-5"), prompt: "Use get_weather please", tools: { get_weather: weather() }, stopWhen: stepCountIs(3) });
     expect(result.steps).toHaveLength(2);
     expect(result.steps[0]!.toolCalls[0]!.toolName).toBe("get_weather");
@@ -187,6 +211,7 @@ describe("POST /v1/responses with the Vercel AI SDK's openai() provider", () => 
     const [firstSent, secondSent] = messagesBodies(gw);
     expect(firstSent.tools[0].name).toBe("get_weather");
     // The preamble text came back as an item_reference and was restored from the store.
+    expect(sent[1].input).toContainEqual({ type: "item_reference", id: expect.stringMatching(/^msg_/) });
     expect(JSON.stringify(secondSent.messages[1].content)).toContain("I'll use get_weather.");
     expect(secondSent.messages[2].content[0]).toMatchObject({ type: "tool_result" });
   });
