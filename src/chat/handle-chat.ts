@@ -36,6 +36,8 @@ export interface ChatInput {
   attachments: AttachmentLookup;
   /** The client's own Anthropic key (PASSTHROUGH_KEYS mirror mode), if auth found one. */
   passthroughKey: string | undefined;
+  /** Overrides REASONING_OUTPUT for a caller with a place of its own for reasoning (/v1/responses). */
+  reasoningOutput?: "reasoning_content" | "hidden";
 }
 
 /**
@@ -46,7 +48,7 @@ export interface ChatInput {
  * calls the upstream with failover across keys, translates back event by event.
  */
 export async function handleChatCompletion(deps: GatewayDeps, scope: RequestScope, input: ChatInput): Promise<ChatReply> {
-  return handleChat(deps, scope, parseChatRequest(input.json), input.attachments, input.passthroughKey);
+  return handleChat(deps, scope, parseChatRequest(input.json), input.attachments, input.passthroughKey, input.reasoningOutput);
 }
 
 /** Reads the data URLs that will be offloaded straight into bytes; none under a client's own key. */
@@ -54,7 +56,14 @@ export function attachmentThreshold(deps: GatewayDeps, passthroughKey: string | 
   return passthroughKey ? Infinity : deps.config.UPLOAD_THRESHOLD_BYTES;
 }
 
-async function handleChat(deps: GatewayDeps, scope: RequestScope, req: ChatRequest, attachments: AttachmentLookup, passthrough: string | undefined): Promise<ChatReply> {
+async function handleChat(
+  deps: GatewayDeps,
+  scope: RequestScope,
+  req: ChatRequest,
+  attachments: AttachmentLookup,
+  passthrough: string | undefined,
+  reasoningOutput: ChatInput["reasoningOutput"],
+): Promise<ChatReply> {
   const { config } = deps;
   const requested = resolveRequestedModel(req.model);
   const profile = await deps.models.get(requested.upstreamId);
@@ -123,7 +132,7 @@ async function handleChat(deps: GatewayDeps, scope: RequestScope, req: ChatReque
     id,
     created,
     model: req.model,
-    reasoningOutput: translated.hideReasoning ? ("hidden" as const) : config.REASONING_OUTPUT,
+    reasoningOutput: translated.hideReasoning ? ("hidden" as const) : (reasoningOutput ?? config.REASONING_OUTPUT),
     structuredOutput: translated.structuredOutput,
     legacyFunctions: translated.legacyFunctions,
   };

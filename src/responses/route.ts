@@ -30,7 +30,9 @@ export function registerResponses(api: Hono<GatewayEnv>): void {
     const req = parseResponsesRequest(await readJsonBody(c.req.raw));
     const chat = toChatRequest(req, await storedTexts(req, deps));
     if (chat.stream) chat.stream_options = { include_usage: true };
-    const reply = await handleChatCompletion(deps, scope, { json: chat, attachments: new AttachmentTable(), passthroughKey: c.get("passthroughKey") });
+    // Responses have reasoning items of their own: `<think>` tags (REASONING_OUTPUT=think_tags) would only pollute output_text.
+    const reasoningOutput = deps.config.REASONING_OUTPUT === "hidden" ? "hidden" : "reasoning_content";
+    const reply = await handleChatCompletion(deps, scope, { json: chat, attachments: new AttachmentTable(), passthroughKey: c.get("passthroughKey"), reasoningOutput });
 
     const ctx: ResponseContext = { id: newResponseId(), createdAt: Math.floor(Date.now() / 1000), req };
     const keep = (output: Parameters<typeof messageTexts>[0]) => {

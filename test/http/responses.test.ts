@@ -129,6 +129,16 @@ describe("POST /v1/responses with the openai SDK", () => {
     expect(summary).toBe(reasoning.summary[0]!.text);
   });
 
+  it("keeps reasoning in reasoning items under REASONING_OUTPUT=think_tags, and out of the answer under hidden", async () => {
+    for (const mode of ["think_tags", "hidden"]) {
+      const gw = startGateway({ REASONING_OUTPUT: mode });
+      const res = await gw.fetch("/v1/responses", { method: "POST", headers: gw.auth(), body: JSON.stringify({ model: "claude-sonnet-4-5", input: "Why?", reasoning: { effort: "low" } }) });
+      const body = (await res.json()) as OpenAI.Responses.Response;
+      expect(body.output_text, mode).not.toContain("<think>");
+      expect(body.output.some((o) => o.type === "reasoning"), mode).toBe(mode === "think_tags");
+    }
+  });
+
   it("reports max_output_tokens as an incomplete response", async () => {
     const { gw, openai } = clients();
     gw.sim.script({ content: [{ type: "text", text: "cut" }], stop_reason: "max_tokens" });
