@@ -139,6 +139,16 @@ describe("POST /v1/responses with the openai SDK", () => {
     }
   });
 
+  it("maps text.format json_schema to structured output", async () => {
+    const { gw, openai } = clients();
+    const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
+    const res = await openai.responses.create({ model: "claude-sonnet-4-5", input: "Answer in JSON", text: { format: { type: "json_schema", name: "reply", schema, strict: true } } });
+    expect(JSON.parse(res.output_text)).toHaveProperty("answer");
+    expect(res.text?.format).toMatchObject({ type: "json_schema", name: "reply" });
+    const sent = messagesBodies(gw).at(-1);
+    expect(JSON.stringify(sent.output_config ?? sent.tools)).toContain("answer");
+  });
+
   it("reports max_output_tokens as an incomplete response", async () => {
     const { gw, openai } = clients();
     gw.sim.script({ content: [{ type: "text", text: "cut" }], stop_reason: "max_tokens" });
