@@ -2,16 +2,18 @@ import type { AttachmentTable } from "./table";
 
 /**
  * Keeps references where the translator reads attachments: `messages[].content[]` parts'
- * `image_url.url` (or bare `image_url`) and `file.file_data`. A large data URL anywhere
- * else (a `url` key the translator never reads as an attachment) gets its text back, so
- * the request means exactly what the client sent.
+ * `image_url.url` (or bare `image_url`) and `file.file_data` (chat completions), and
+ * `input[].content[]` parts' `image_url` and `file_data` (the Responses API). A large data
+ * URL anywhere else (a `url` key the translator never reads as an attachment) gets its
+ * text back, so the request means exactly what the client sent.
  */
 export function confineReferences(json: unknown, table: AttachmentTable): void {
   if (!table.size) return;
   const placed = new Set<string>();
-  const messages = (json as { messages?: unknown } | null)?.messages;
-  if (Array.isArray(messages)) {
-    for (const m of messages) {
+  const body = json as { messages?: unknown; input?: unknown } | null;
+  const turns = [body?.messages, body?.input].filter(Array.isArray).flat();
+  if (turns.length) {
+    for (const m of turns) {
       const content = (m as { content?: unknown } | null)?.content;
       if (!Array.isArray(content)) continue;
       for (const part of content as Array<Record<string, unknown> | null>) {
@@ -37,6 +39,8 @@ function attachmentValue(part: Record<string, unknown> | null): string | undefin
     const v = (part.file as { file_data?: unknown } | undefined)?.file_data;
     return typeof v === "string" ? v : undefined;
   }
+  if (part.type === "input_image") return typeof part.image_url === "string" ? part.image_url : undefined;
+  if (part.type === "input_file") return typeof part.file_data === "string" ? part.file_data : undefined;
   return undefined;
 }
 

@@ -41,6 +41,24 @@ describe("confineReferences", () => {
     expect(t.size).toBe(1);
   });
 
+  it("keeps references in a Responses body's input_file and input_image parts, and nowhere else", () => {
+    const t = new AttachmentTable();
+    const file = t.add("application/pdf", bytesOf(30));
+    const image = t.add("image/png", bytesOf(40));
+    const output = t.add("application/pdf", bytesOf(50));
+    const json = {
+      input: [
+        { role: "user", content: [{ type: "input_file", file_data: file }, { type: "input_image", image_url: image }] },
+        { type: "function_call_output", call_id: "c", output },
+      ],
+    };
+    confineReferences(json, t);
+    expect(json.input[0]!.content![0]!.file_data).toBe(file);
+    expect(json.input[0]!.content![1]!.image_url).toBe(image);
+    expect(json.input[1]!.output).toBe(`data:application/pdf;base64,${b64(bytesOf(50))}`);
+    expect(t.size).toBe(2);
+  });
+
   it("puts a stray back from under 100,000 levels of nesting, and under a __proto__ key", () => {
     const t = new AttachmentTable();
     const deep = t.add("image/png", bytesOf(20));

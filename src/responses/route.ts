@@ -1,10 +1,9 @@
 import type { Hono } from "hono";
 import type { GatewayEnv } from "../app-env";
 import type { AnthropicContentBlock } from "../anthropic/types";
-import { AttachmentTable } from "../attachments/table";
-import { handleChatCompletion } from "../chat/handle-chat";
+import { attachmentThreshold, handleChatCompletion } from "../chat/handle-chat";
 import type { GatewayDeps } from "../deps";
-import { readJsonBody } from "../routes/json-body";
+import { readJsonBodyWithAttachments } from "../routes/json-body";
 import { fromChatCompletion, messageTexts, newResponseId, type ChatCompletionLike, type ResponseContext } from "./output";
 import { parseResponsesRequest, type ResponsesRequest } from "./schema";
 import { responsesEventStream } from "./stream";
@@ -27,12 +26,15 @@ export function registerResponses(api: Hono<GatewayEnv>): void {
   api.post("/responses", async (c) => {
     const deps = c.get("deps");
     const scope = c.get("scope");
-    const req = parseResponsesRequest(await readJsonBody(c.req.raw));
+    const passthroughKey = c.get("passthroughKey");
+    // As for chat completions: large data URLs are decoded while the body streams in, never held as text.
+    const { json, attachments } = await readJsonBodyWithAttachments(c.req.raw, attachmentThreshold(deps, passthroughKey));
+    const req = parseResponsesRequest(json);
     const chat = toChatRequest(req, await storedTexts(req, deps));
     if (chat.stream) chat.stream_options = { include_usage: true };
     // Responses have reasoning items of their own: `<think>` tags (REASONING_OUTPUT=think_tags) would only pollute output_text.
     const reasoningOutput = deps.config.REASONING_OUTPUT === "hidden" ? "hidden" : "reasoning_content";
-    const reply = await handleChatCompletion(deps, scope, { json: chat, attachments: new AttachmentTable(), passthroughKey: c.get("passthroughKey"), reasoningOutput });
+    const reply = await handleChatCompletion(deps, scope, { json: chat, attachments, passthroughKey, reasoningOutput });
 
     const ctx: ResponseContext = { id: newResponseId(), createdAt: Math.floor(Date.now() / 1000), req };
     const keep = (output: Parameters<typeof messageTexts>[0]) => {
