@@ -52,11 +52,12 @@ const functionCallOutputItem = z.object({
 const reasoningItem = z.object({ type: z.literal("reasoning") });
 const itemReference = z.object({ type: z.literal("item_reference"), id: z.string() });
 
-/** Items are told apart by `type`; a message may omit it, so `role` decides first. */
-const inputItem = z.union([
-  messageItem,
-  z.discriminatedUnion("type", [functionCallItem, functionCallOutputItem, reasoningItem, itemReference]),
-]);
+/**
+ * Items are told apart by `type`; a message may omit it (its `type` is optional, so a missing
+ * one picks it). One discriminated union, so an unknown type is reported as such, not as
+ * "expected message".
+ */
+const inputItem = z.discriminatedUnion("type", [messageItem, functionCallItem, functionCallOutputItem, reasoningItem, itemReference]);
 export type ResponsesInputItem = z.output<typeof inputItem>;
 
 const functionTool = z.object({
@@ -163,7 +164,7 @@ function deepest(issue: Issue | undefined): Issue | undefined {
 function describe(issue: Issue): string {
   if (issue.code === "invalid_union" && issue.discriminator) {
     const got = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
-    const options = (issue.options ?? []).map(String).join(", ");
+    const options = (issue.options ?? []).filter((o) => o !== undefined).map(String).join(", ");
     return got === undefined ? `${issue.discriminator} is required; expected one of ${options}` : `unknown ${issue.discriminator} ${JSON.stringify(clip(String(got)))}; expected one of ${options}`;
   }
   if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
