@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clip, invalidRequest } from "../errors";
+import { clip, invalidRequest, type GatewayError } from "../errors";
 
 /**
  * Validation of POST /v1/chat/completions bodies.
@@ -186,13 +186,7 @@ export function parseChatRequest(body: unknown): ChatRequest {
     throw invalidRequest("the request body must be a JSON object", null);
   }
   const result = chatRequestSchema.safeParse(body, { reportInput: true });
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    if (!issue) throw invalidRequest("invalid request body", null);
-    const { path, message } = describeIssue(issue as unknown as Issue);
-    const param = formatPath(path);
-    throw invalidRequest(param ? `${param}: ${message}` : message, param || null);
-  }
+  if (!result.success) throw schemaError(result.error.issues[0]);
   const req = result.data;
   // Checks that zod expresses badly, each with the field it is about.
   if (req.n != null && req.n !== 1) throw invalidRequest(`n: only n=1 is supported (Claude returns one choice), got ${req.n}`, "n");
@@ -221,6 +215,17 @@ interface Issue {
   origin?: string;
 }
 
+/**
+ * The 400 for the first issue zod found (parsed with `reportInput: true`), naming the field
+ * as OpenAI does in `param`; shared by every request schema so that errors read alike.
+ */
+export function schemaError(first: unknown): GatewayError {
+  if (!first) return invalidRequest("invalid request body", null);
+  const { path, message } = describeIssue(first as Issue);
+  const param = formatPath(path);
+  return invalidRequest(param ? `${param}: ${message}` : message, param || null);
+}
+
 /** Turns a zod path into the `messages[1].content[0].type` form that OpenAI uses for `param`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
@@ -246,11 +251,13 @@ function orList(items: string[]): string {
 
 /** A readable message for the issue; for unions, the message of the branch that the input was meant for. */
 function describeIssue(issue: Issue): { path: PropertyKey[]; message: string } {
+  if (issue.input === undefined && (issue.code === "invalid_union" || issue.code === "invalid_type")) return { path: issue.path, message: "is required" };
   if (issue.code === "invalid_union" && issue.note === "No matching discriminator" && issue.discriminator) {
     const key = issue.discriminator;
     const got = (issue.input as Record<string, unknown> | undefined)?.[key];
     // `function` stays accepted for old clients but is not advertised.
-    const options = (issue.options ?? []).map(String).filter((o) => !(key === "role" && o === "function"));
+    // An optional discriminator (a Responses message's `type`) lists undefined among its options.
+    const options = (issue.options ?? []).filter((o) => o !== undefined).map(String).filter((o) => !(key === "role" && o === "function"));
     if (typeof issue.input !== "object" || issue.input === null || Array.isArray(issue.input)) {
       return { path: issue.path.slice(0, -1), message: `expected an object, got ${describe(issue.input)}` };
     }

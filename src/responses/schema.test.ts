@@ -44,7 +44,7 @@ describe("parseResponsesRequest", () => {
   it("names the field of an unknown item type, an unknown content part and a bad role", () => {
     const item = bad({ model, input: [{ role: "user", content: "q" }, { type: "web_search_call", id: "ws_1" }] });
     expect(item.param).toBe("input[1].type");
-    expect(item.message).toMatch(/^input\[1\]\.type: unknown type "web_search_call"; expected one of message, function_call, function_call_output, reasoning, item_reference$/);
+    expect(item.message).toMatch(/^input\[1\]\.type: unknown type "web_search_call"; expected message, function_call, function_call_output, reasoning or item_reference$/);
 
     const part = bad({ model, input: [{ role: "user", content: [{ type: "input_audio", data: "x" }] }] });
     expect(part.param).toBe("input[0].content[0].type");

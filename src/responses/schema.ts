@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clip, invalidRequest } from "../errors";
-import { formatPath } from "../openai/schema";
+import { schemaError } from "../openai/schema";
 
 /**
  * Validation of POST /v1/responses bodies: the subset of the Responses API that maps onto
@@ -119,12 +119,7 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
     throw invalidRequest("the request body must be a JSON object", null);
   }
   const result = responsesRequestSchema.safeParse(body, { reportInput: true });
-  if (!result.success) {
-    const issue = deepest(result.error.issues[0]);
-    const param = issue ? formatPath(issue.path) : "";
-    const message = issue ? describe(issue) : "invalid request body";
-    throw invalidRequest(param ? `${param}: ${message}` : message, param || null);
-  }
+  if (!result.success) throw schemaError(result.error.issues[0]);
   const req = result.data;
   // Stateless: there is no earlier response to continue from, and pretending would drop the history.
   if (req.previous_response_id) {
@@ -139,34 +134,3 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   return req;
 }
 
-interface Issue {
-  code: string;
-  path: PropertyKey[];
-  message: string;
-  input?: unknown;
-  errors?: Issue[][];
-  note?: string;
-  discriminator?: string;
-  options?: unknown[];
-}
-
-/** For unions, the issue of the branch that got furthest: the one the client meant. */
-function deepest(issue: Issue | undefined): Issue | undefined {
-  if (!issue || issue.code !== "invalid_union" || !issue.errors?.length) return issue;
-  let best: Issue | undefined;
-  for (const branch of issue.errors) {
-    const inner = deepest(branch[0]);
-    if (inner && (!best || inner.path.length > best.path.length)) best = inner;
-  }
-  return best ? { ...best, path: [...issue.path, ...best.path] } : issue;
-}
-
-function describe(issue: Issue): string {
-  if (issue.code === "invalid_union" && issue.discriminator) {
-    const got = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
-    const options = (issue.options ?? []).filter((o) => o !== undefined).map(String).join(", ");
-    return got === undefined ? `${issue.discriminator} is required; expected one of ${options}` : `unknown ${issue.discriminator} ${JSON.stringify(clip(String(got)))}; expected one of ${options}`;
-  }
-  if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
-  return issue.message.replace(/^Invalid input: /, "");
-}
