@@ -66,13 +66,18 @@ export async function postChat(gw: Gateway, body: unknown, headers: Record<strin
 /** Reads an OpenAI SSE response into its data payloads (parsed JSON, and the literal "[DONE]"). */
 export async function readSse(res: Response): Promise<{ events: unknown[]; raw: string }> {
   const raw = await res.text();
+  return { events: sseEvents(raw), raw };
+}
+
+/** The data payloads of an OpenAI SSE text; comments (keep-alives) skipped, anything else is an error. */
+export function sseEvents(text: string): unknown[] {
   const events: unknown[] = [];
-  for (const block of raw.split("\n\n")) {
+  for (const block of text.split("\n\n")) {
     const line = block.trim();
     if (!line || line.startsWith(":")) continue;
     if (!line.startsWith("data: ")) throw new Error(`unexpected SSE line: ${line.slice(0, 80)}`);
     const data = line.slice(6);
     events.push(data === "[DONE]" ? data : JSON.parse(data));
   }
-  return { events, raw };
+  return events;
 }

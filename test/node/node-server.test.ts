@@ -20,6 +20,7 @@ import { createNodeServer } from "../../src/runtime/node-server";
 import { createNodeUpstream } from "../../src/runtime/node-upstream";
 import { ClaudeSimulator, type SimulatorOptions } from "../../src/simulator";
 import type { Upstream, UpstreamInit } from "../../src/upstream";
+import { sseEvents } from "../helpers/gateway";
 
 const CLIENT_KEY = "node-test-client-key-0123456789";
 const KEYS = ["sk-ant-node-test-key-one-1111", "sk-ant-node-test-key-two-2222"];
@@ -240,18 +241,6 @@ const comparableHeaders = (headers: Record<string, string>) =>
 
 /** Completion ids, timestamps and tool call ids differ per request; everything else must not. */
 const normalized = (value: unknown): unknown => JSON.parse(JSON.stringify(value), (key, v: unknown) => (key === "id" || key === "created" || key === "tool_call_id" ? `<${key}>` : v));
-
-function sseEvents(text: string): unknown[] {
-  const events: unknown[] = [];
-  for (const block of text.split("\n\n")) {
-    const line = block.trim();
-    if (!line || line.startsWith(":")) continue;
-    if (!line.startsWith("data: ")) throw new Error(`unexpected SSE line: ${line.slice(0, 80)}`);
-    const data = line.slice(6);
-    events.push(data === "[DONE]" ? data : JSON.parse(data));
-  }
-  return events;
-}
 
 /** A body as a value to compare: JSON (errors exactly, successes normalized) or the SSE events (normalized). */
 function comparableBody(reply: RawReply): unknown {
