@@ -13,7 +13,7 @@ export const tooLarge = (bytes: number) =>
   new GatewayError(413, `Request body too large: ${bytes} bytes > ${MAX_BODY_BYTES} bytes (32 MB, the Anthropic API's limit).`, "invalid_request_error", null, "request_too_large");
 
 /** Reads a JSON request body; malformed JSON is the client's 400, with the parser's reason. */
-export async function readJsonBody(req: Request): Promise<unknown> {
+async function readJsonBody(req: Request): Promise<unknown> {
   await declaredLength(req);
   const text = await req.text();
   if (text.length > MAX_BODY_BYTES) throw tooLarge(text.length);
