@@ -182,12 +182,7 @@ export type ReasoningEffortInput = z.output<typeof effort>;
 
 /** Parses and validates a chat completions body; throws GatewayError 400 naming the first bad field. */
 export function parseChatRequest(body: unknown): ChatRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw invalidRequest("the request body must be a JSON object", null);
-  }
-  const result = chatRequestSchema.safeParse(body, { reportInput: true });
-  if (!result.success) throw schemaError(result.error.issues[0]);
-  const req = result.data;
+  const req = parseBody(chatRequestSchema, body);
   // Checks that zod expresses badly, each with the field it is about.
   if (req.n != null && req.n !== 1) throw invalidRequest(`n: only n=1 is supported (Claude returns one choice), got ${req.n}`, "n");
   if (req.logprobs === true) throw invalidRequest("logprobs: Claude does not return log probabilities", "logprobs");
@@ -215,11 +210,21 @@ interface Issue {
   origin?: string;
 }
 
+/** A request body that must be a JSON object, parsed by `schema`; a GatewayError 400 naming the first bad field otherwise. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalidRequest("the request body must be a JSON object", null);
+  }
+  const result = schema.safeParse(body, { reportInput: true });
+  if (!result.success) throw schemaError(result.error.issues[0]);
+  return result.data;
+}
+
 /**
  * The 400 for the first issue zod found (parsed with `reportInput: true`), naming the field
  * as OpenAI does in `param`; shared by every request schema so that errors read alike.
  */
-export function schemaError(first: unknown): GatewayError {
+function schemaError(first: unknown): GatewayError {
   if (!first) return invalidRequest("invalid request body", null);
   const { path, message } = describeIssue(first as Issue);
   const param = formatPath(path);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clip, invalidRequest } from "../errors";
-import { schemaError } from "../openai/schema";
+import { parseBody } from "../openai/schema";
 
 /**
  * Validation of POST /v1/responses bodies: the subset of the Responses API that maps onto
@@ -115,12 +115,7 @@ export type ResponsesRequest = z.output<typeof responsesRequestSchema>;
 
 /** Parses and validates a Responses body; throws GatewayError 400 naming the first bad field. */
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw invalidRequest("the request body must be a JSON object", null);
-  }
-  const result = responsesRequestSchema.safeParse(body, { reportInput: true });
-  if (!result.success) throw schemaError(result.error.issues[0]);
-  const req = result.data;
+  const req = parseBody(responsesRequestSchema, body);
   // Stateless: there is no earlier response to continue from, and pretending would drop the history.
   if (req.previous_response_id) {
     throw invalidRequest("previous_response_id is not supported: this gateway keeps no conversation state. Send the whole conversation in `input` (the AI SDK does so with providerOptions.openai.store = false).", "previous_response_id", "unsupported_parameter");
