@@ -4,13 +4,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SummaryLineReporter } from "./test/support/summary-line-reporter";
 
-// Recorded Anthropic responses live in ../shared (never copied into the project).
+// Recorded Anthropic responses (test/fixtures/anthropic-recorded, with their provenance note).
 // Tests run inside workerd, which has no host filesystem, so the config (which runs
 // in Node) reads them and hands them to the tests through vitest's provide/inject.
-const fixturesDir = fileURLToPath(new URL("../shared/fixtures/anthropic-recorded/", import.meta.url));
+const fixturesDir = fileURLToPath(new URL("./test/fixtures/anthropic-recorded/", import.meta.url));
 const recordedFixtures: Record<string, string> = {};
 if (!existsSync(fixturesDir)) {
-  throw new Error(`The recorded Anthropic fixtures are missing: expected ${fixturesDir} (the shared/ folder beside this checkout).`);
+  throw new Error(`The recorded Anthropic fixtures are missing: expected ${fixturesDir}.`);
 }
 for (const name of readdirSync(fixturesDir)) {
   if (name.endsWith(".json") || name.endsWith(".txt")) recordedFixtures[name] = readFileSync(fixturesDir + name, "utf8");

@@ -2,7 +2,7 @@
  * The translator alone, in-process: µs per upstream event through createChatCompletionStream
  * over the recorded Anthropic streams, against one JSON.parse + one JSON.stringify per event
  * (the least any translator that understands the events can do).
- * Fixtures are read from ../shared beside the checkout at bench time (BENCH_FIXTURES overrides), never copied.
+ * Fixtures are the recorded streams in test/fixtures/anthropic-recorded (BENCH_FIXTURES overrides).
  *
  * usage: node bench/translator.mjs [--quick]   prints one JSON line with the figures
  */
@@ -13,7 +13,7 @@ import { bundleForNode } from "./lib/build.mjs";
 import { median } from "./lib/stats.mjs";
 
 const quick = process.argv.includes("--quick");
-const dir = process.env.BENCH_FIXTURES ?? fileURLToPath(new URL("../../shared/fixtures/anthropic-recorded/", import.meta.url));
+const dir = process.env.BENCH_FIXTURES ?? fileURLToPath(new URL("../test/fixtures/anthropic-recorded/", import.meta.url));
 const { createChatCompletionStream } = await import(await bundleForNode("translate/stream.ts", "stream.mjs"));
 
 /** One event per network chunk, as an upstream that flushes per event delivers them. */

@@ -3,7 +3,7 @@ import "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** ../shared/fixtures/anthropic-recorded/*, by file name. */
+    /** test/fixtures/anthropic-recorded/*, by file name. */
     recordedFixtures: Record<string, string>;
   }
 }
