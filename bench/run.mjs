@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --only=latency,throughput,streaming,memory,pdf,cost,translator]
+ * `npm run bench [-- --quick] [-- --only=latency,throughput,streaming,memory,pdf,cost,keys,translator]
  *   [-- --targets=node,workerd,floor-pass,floor-identity,portkey,node-floor,node-raw]`
  * (--targets: a subset while iterating on one runtime; the simulator always runs.)
  *
@@ -21,6 +21,7 @@ import { streaming } from "./phases/streaming.mjs";
 import { pdfMemory, streamMemory } from "./phases/memory.mjs";
 import { cachedChat, pdfChat } from "./phases/cost.mjs";
 import { warmUp } from "./phases/warmup.mjs";
+import { clientKeys } from "./phases/client-keys.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -107,6 +108,10 @@ try {
   if (wants("pdf")) {
     log(`memory: ${P.pdfMb} MB PDF`);
     results.pdfMemory = await phase("pdf", () => pdfMemory(proxies, { mb: P.pdfMb, warmupMb: P.pdfWarmupMb }));
+  }
+  if (wants("keys")) {
+    log("keys: a managed client key against a static one, same gateway, non-stream, sequential");
+    results.clientKeys = await phase("keys", () => clientKeys([node, workerd].filter(Boolean), P));
   }
   if (wants("cost")) {
     log(`cost: ${P.chatTurns}-turn chat resending a ${P.chatPdfMb} MB PDF`);

@@ -5,7 +5,7 @@ import type { Logger } from "./deps";
  * API keys are masked here as a last line of defence: callers already pass only the
  * last four characters of a key, but an upstream message could quote one back.
  */
-const KEY_PATTERN = /\b(sk-ant-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]+/g;
+const KEY_PATTERN = /\b(sk-(?:ant|c2a)-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]+/g;
 
 export function redactSecrets(text: string): string {
   return text.replace(KEY_PATTERN, "$1…");

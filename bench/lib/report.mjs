@@ -125,6 +125,15 @@ export function rawTables(r) {
   table(`Stream memory (instant upstream, ${r.params.smallStream} vs ${r.params.largeStream} deltas, least growth of 3 runs each, after 3 warm-up streams)`, r.streamMemory, [["RSS before MB", (v) => v.large.beforeMb], ["peak MB", (v) => v.large.peakMb], ["after MB", (v) => v.large.afterMb], ["growth MB (small)", (v) => v.small.growthMb], ["growth MB (large)", (v) => v.large.growthMb], ["CPU µs/event (instant)", (v) => v.cpuUsPerEventLarge]]);
   table("PDF request memory", r.pdfMemory, [["body MB", (v) => v.bodyMb], ["RSS before MB", (v) => v.beforeMb], ["peak MB", (v) => v.peakMb], ["growth MB", (v) => v.growthMb], ["growth / PDF size", (v) => v.growthPerPdfSize], ["CPU ms", (v) => v.cpuMs]]);
   table("Chat resending a PDF every turn (upstream bytes)", r.pdfChat, [["turn 1 MB", (v) => v.firstTurnMb], ["later turns KB (median)", (v) => v.laterTurnsMedianKb], ["upstream total MB", (v) => v.upstreamTotalMb], ["client sent MB", (v) => v.clientTotalMb]]);
+  table("Managed client key vs static key (same gateway, non-stream, sequential)", r.clientKeys, [
+    ["static median ms", (v) => v.staticMedianMs],
+    ["managed median ms", (v) => v.managedMedianMs],
+    ["added median ms", (v) => v.addedMedianMs],
+    ["added p99 ms", (v) => v.addedP99Ms],
+    ["static CPU ms/req", (v) => v.staticCpuMsPerRequest],
+    ["managed CPU ms/req", (v) => v.managedCpuMsPerRequest],
+    ["added CPU ms/req", (v) => v.addedCpuMsPerRequest],
+  ]);
   table("Chat with a 4,000-token system prompt (input tokens over all turns)", r.cachedChat, [["uncached", (v) => v.uncached], ["cache read", (v) => v.read], ["cache write", (v) => v.write], ["billed", (v) => v.billed]]);
   return out.join("\n");
 }

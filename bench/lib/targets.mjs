@@ -9,6 +9,7 @@ import { prepareWorkerd, workerdBin } from "../../scripts/workerd/prepare.mjs";
 import { readWranglerConfig } from "../../scripts/workerd/worker-build.mjs";
 import { outDir, root } from "./build.mjs";
 import { startProcess } from "./spawn.mjs";
+import { BENCH_ADMIN_KEY } from "../phases/client-keys.mjs";
 
 const CLIENT_KEY = "sk-bench-client";
 const node = process.execPath;
@@ -38,6 +39,8 @@ function gatewayEnv(simUrl, port, key, extra = {}) {
     ANTHROPIC_API_KEYS: key,
     ANTHROPIC_BASE_URL: simUrl,
     UPSTREAM: "anthropic",
+    // For the keys phase (a managed client key created through the admin API).
+    ADMIN_KEY: BENCH_ADMIN_KEY,
     ...extra,
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { redactSecrets } from "../log";
 import { constantTimeEqual, hashKey, last4, looksManaged, newClientKey, newKeyId, staticKeyId } from "./key-material";
 
 describe("client key material", () => {
@@ -30,5 +31,12 @@ describe("client key material", () => {
     expect(constantTimeEqual("abc", "abcd")).toBe(false);
     expect(constantTimeEqual("", "")).toBe(true);
     expect(constantTimeEqual("", "a")).toBe(false);
+  });
+
+  it("masks managed keys in log lines as it masks Anthropic keys", () => {
+    const key = newClientKey();
+    const line = redactSecrets(`upstream said: bad key ${key}`);
+    expect(line).not.toContain(key.slice(9));
+    expect(line).toContain(key.slice(0, 9) + "…");
   });
 });
