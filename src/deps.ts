@@ -3,6 +3,7 @@ import type { Upstream } from "./platforms/upstream";
 import type { ModelProfile } from "./models/profile";
 import type { AnthropicContentBlock } from "./platforms/anthropic/types";
 import type { UploadTracker } from "./uploads/tracker";
+import type { Tenancy } from "./tenancy/tenancy";
 
 /**
  * Everything a request handler needs from outside itself. The Worker builds it from
@@ -18,6 +19,11 @@ export interface GatewayDeps {
   thinking: ThinkingStore;
   uploads: UploadTracker;
   log: Logger;
+  /**
+   * Client keys (static and managed), their limits and usage. Absent only where no store
+   * was given (some tests): then managed keys and usage are off and the admin API says so.
+   */
+  tenancy?: Tenancy;
 }
 
 /** Per-request hooks that only exist inside a request (ctx.waitUntil on Workers). */

@@ -12,7 +12,11 @@ export type OpenAIErrorType =
   | "api_error"
   | "overloaded_error"
   | "timeout_error"
-  | "upstream_error";
+  | "upstream_error"
+  // A client key's limits, as OpenAI types them: a spent budget, and rate limits by what ran out.
+  | "insufficient_quota"
+  | "requests"
+  | "tokens";
 
 export class GatewayError extends Error {
   constructor(

@@ -11,10 +11,12 @@ import { createConsoleLogger } from "./log";
 export { KeyPoolDO } from "./pool/key-pool-do";
 export { UploadTrackerDO } from "./uploads/upload-tracker-do";
 export { ClientKeysDO } from "./tenancy/client-keys-do";
+import { DurableClientKeyStore, type ClientKeysDO } from "./tenancy/client-keys-do";
 
 interface WorkerEnv extends Record<string, unknown> {
   KEY_POOL?: DurableObjectNamespace<KeyPoolDO>;
   UPLOAD_TRACKER?: DurableObjectNamespace<UploadTrackerDO>;
+  CLIENT_KEYS?: DurableObjectNamespace<ClientKeysDO>;
 }
 
 /** Built once per isolate: config parsing, key pool snapshot, model cache and the rest. */
@@ -29,6 +31,7 @@ function depsFor(env: WorkerEnv): GatewayDeps {
     keyStore: env.KEY_POOL ? new DurableObjectKeyStateStore(env.KEY_POOL) : undefined,
     uploads: env.UPLOAD_TRACKER ? () => new DurableUploadTracker(env.UPLOAD_TRACKER!) : undefined,
     thinkingCache: typeof caches !== "undefined" ? workersCacheBlobs(caches.default) : undefined,
+    clientKeys: env.CLIENT_KEYS ? new DurableClientKeyStore(env.CLIENT_KEYS) : undefined,
   });
   // The UploadTracker DO sweeps files through the same upstream (the simulator in demo mode).
   setUploadTrackerHooks({ upstream: deps.upstream, keys: () => upstreamKeys(config) });

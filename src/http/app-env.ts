@@ -1,4 +1,5 @@
 import type { GatewayDeps, RequestScope } from "../deps";
+import type { ClientIdentity } from "../tenancy/tenancy";
 
 /**
  * The Hono environment every route sees: `c.get("deps")` for the isolate-wide
@@ -12,5 +13,7 @@ export interface GatewayEnv {
     scope: RequestScope;
     /** Set by auth when the client sent its own Anthropic key and PASSTHROUGH_KEYS is on. */
     passthroughKey?: string;
+    /** Who is calling (set by auth): usage, limits and what the gateway keeps belong to it. */
+    client?: ClientIdentity;
   };
 }

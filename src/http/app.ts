@@ -13,6 +13,17 @@ import { registerFiles } from "./routes/files";
 import { registerMessages } from "./routes/messages";
 import { registerResponses } from "./routes/responses";
 import { registerStatus } from "./routes/status";
+import { adminAuth, registerAdmin } from "./routes/admin";
+import { registerBilling } from "./routes/billing";
+import { OPEN_IDENTITY, type Tenancy } from "../tenancy/tenancy";
+import type { Context } from "hono";
+
+/** The isolate's Tenancy, or a 503 that says why managed keys and usage are off. */
+function tenancyOf(c: Context<GatewayEnv>): Tenancy {
+  const t = c.get("deps").tenancy;
+  if (!t) throw new GatewayError(503, "This gateway has no client key store (the CLIENT_KEYS Durable Object binding on Workers), so managed keys and usage are off.", "api_error", null, "client_keys_unavailable");
+  return t;
+}
 
 /** How the runtime hands each request its dependencies and per-request hooks. */
 export interface RuntimeBinding {
@@ -27,6 +38,7 @@ function openaiApi(): Hono<GatewayEnv> {
   registerFiles(api);
   registerMessages(api);
   registerResponses(api);
+  registerBilling(api, tenancyOf, (c) => c.get("client") ?? OPEN_IDENTITY);
   for (const path of ["/embeddings", "/completions", "/audio/*", "/images/*", "/fim/completions", "/rerank"]) {
     api.all(path, () => {
       throw new GatewayError(404, `This gateway serves Claude through /v1/chat/completions; ${path.replace("/*", "")} is not available.`, "not_found_error", null, "unsupported_endpoint");
@@ -79,7 +91,7 @@ function createHonoApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
 
   const preflight = cors({
     origin: (origin) => origin || "*",
-    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
     // No allowHeaders: Hono then reflects Access-Control-Request-Headers, which covers
     // Authorization, X-Stainless-*, X-Title and whatever else a client sends.
     exposeHeaders: [...EXPOSE_HEADERS],
@@ -101,6 +113,11 @@ function createHonoApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
   });
 
   registerHealth(app);
+  // The operator's endpoints, behind ADMIN_KEY and never behind a client key.
+  app.use("/status", adminAuth());
+  app.use("/status/*", adminAuth());
+  registerStatus(app);
+  registerAdmin(app, tenancyOf);
   const auth = clientAuth();
   app.use("*", async (c, next) => {
     if (c.req.method === "OPTIONS") return next();
@@ -111,7 +128,6 @@ function createHonoApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
   app.route("/v1/v1", openaiApi());
   app.route("/v1", openaiApi());
   app.route("/hf/v1", openaiApi());
-  registerStatus(app);
   app.route("/", openaiApi());
 
   app.notFound((c) =>

@@ -54,13 +54,14 @@ async function serveChat(req: IncomingMessage, res: ServerResponse, deps: Gatewa
     signal: client.signal,
   };
   try {
-    const auth = authorizeClient(headers, deps.config);
+    const pending = authorizeClient(headers, deps.config, deps.tenancy, scope);
+    const auth = pending instanceof Promise ? await pending : pending;
     if (!auth.ok) {
       req.resume();
       return sendError(res, auth.error, { ...cors, ...auth.headers });
     }
     const { json, attachments } = await readNodeJsonBody(req, attachmentThreshold(deps, auth.passthroughKey));
-    const reply = await handleChatCompletion(deps, scope, { json, attachments, passthroughKey: auth.passthroughKey });
+    const reply = await handleChatCompletion(deps, scope, { json, attachments, passthroughKey: auth.passthroughKey, client: auth.client });
     await sendReply(res, reply, cors, client.signal);
   } catch (err) {
     if (!(err instanceof GatewayError)) deps.log.error("unhandled_error", { path: pathOf(req.url), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });

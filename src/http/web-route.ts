@@ -28,13 +28,14 @@ export function isChatCompletions(method: string | undefined, url: string | unde
 export async function serveChatCompletions(request: Request, deps: GatewayDeps, scope: RequestScope): Promise<Response> {
   const cors = corsHeaders(request.headers.get("origin") || "*");
   try {
-    const auth = authorizeClient(request.headers, deps.config);
+    const pending = authorizeClient(request.headers, deps.config, deps.tenancy, scope);
+    const auth = pending instanceof Promise ? await pending : pending;
     if (!auth.ok) {
       await request.body?.cancel().catch(() => undefined);
       return errorResponse(auth.error, { ...cors, ...auth.headers });
     }
     const { json, attachments } = await readJsonBodyWithAttachments(request, attachmentThreshold(deps, auth.passthroughKey));
-    const reply = await handleChatCompletion(deps, scope, { json, attachments, passthroughKey: auth.passthroughKey });
+    const reply = await handleChatCompletion(deps, scope, { json, attachments, passthroughKey: auth.passthroughKey, client: auth.client });
     return new Response(reply.body, { status: 200, headers: Object.assign(reply.headers, cors) });
   } catch (err) {
     if (!(err instanceof GatewayError)) {

@@ -12,6 +12,9 @@ import { MemoryUploadTracker } from "../uploads/memory-tracker";
 import { filesSweepIO } from "../uploads/sweep-io";
 import { createConsoleLogger } from "../log";
 import { upstreamKeys } from "../config";
+import { PriceTable } from "../tenancy/prices";
+import { Tenancy } from "../tenancy/tenancy";
+import type { ClientKeyStore } from "../tenancy/store";
 
 /**
  * The runtime-specific parts: on Workers the shared state lives in Durable Objects and
@@ -25,6 +28,10 @@ export interface RuntimeParts {
   uploads?: (files: AnthropicFiles, keys: readonly string[], log: Logger) => UploadTracker;
   thinkingCache?: BlobCache;
   log?: Logger;
+  /** Managed client keys and usage: ClientKeysDO on Workers, node:sqlite on Node. */
+  clientKeys?: ClientKeyStore;
+  /** How long usage waits in the isolate to be written with others (tests: 0). */
+  usageFlushDelayMs?: number;
 }
 
 export function buildDeps(config: Config, parts: RuntimeParts = {}): GatewayDeps {
@@ -41,7 +48,11 @@ export function buildDeps(config: Config, parts: RuntimeParts = {}): GatewayDeps
     parts.uploads?.(files, keys, log) ??
     new MemoryUploadTracker({ chatDelete: config.CHAT_DELETE, idleSeconds: config.FILE_IDLE_SECONDS, io: filesSweepIO(files, keys), log });
 
-  return { config, upstream, keyPool, models, thinking, uploads, log };
+  const tenancy = parts.clientKeys
+    ? new Tenancy({ store: parts.clientKeys, staticKeys: config.APIKEY, prices: PriceTable.withOverrides(config.PRICES), log, flushDelayMs: parts.usageFlushDelayMs })
+    : undefined;
+
+  return { config, upstream, keyPool, models, thinking, uploads, log, tenancy };
 }
 
 /**

@@ -11,6 +11,7 @@ import { buildDeps } from "./build-deps";
 import { createNodeUpstream } from "./node-upstream";
 import { createNodeServer } from "../http/node-server";
 import { createConsoleLogger } from "../log";
+import { openSqliteClientKeyStore } from "../tenancy/sqlite-file-store";
 
 const log = createConsoleLogger({ runtime: "node" });
 function loadConfig(): Config {
@@ -24,7 +25,16 @@ function loadConfig(): Config {
 const config = loadConfig();
 // Upstream over node:http with keep-alive agents: cheaper per request than the global fetch
 // (undici). The simulator mode keeps its in-process handler.
-const deps = buildDeps(config, { log, upstream: config.UPSTREAM === "simulator" ? undefined : createNodeUpstream() });
+const clientKeys = openSqliteClientKeyStore(config.DATA_DIR);
+if (!config.DATA_DIR) log.warn("client_keys_in_memory", { note: "DATA_DIR is not set: managed client keys and usage are kept in memory and lost on restart" });
+else log.info("client_keys_file", { path: clientKeys.location });
+const deps = buildDeps(config, { log, upstream: config.UPSTREAM === "simulator" ? undefined : createNodeUpstream(), clientKeys });
+// Usage waits up to a second to be written with others: write it before the process goes.
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    void (deps.tenancy?.flush() ?? Promise.resolve()).finally(() => process.exit(0));
+  });
+}
 const app = createApp({
   deps: () => deps,
   scope: (c) => ({ waitUntil: (p) => void p.catch((e) => log.warn("background_task_failed", { error: String(e) })), signal: c.req.raw.signal }),

@@ -320,6 +320,7 @@ export class BillingService {
    * expiry in Unix seconds (0: none).
    */
   async subscription(identity: ClientIdentity) {
+    await this.tenancy.flush();
     const now = this.now();
     const key = identity.kind === "managed" ? await this.tenancy.store.get(identity.id, now) : undefined;
     const period: BudgetPeriod = key?.budgetPeriod ?? "month";

@@ -50,6 +50,11 @@ export interface TenancyOptions {
   freshMs?: number;
   /** …and up to this age it is used while a refresh runs in the background: the revocation bound. */
   maxStaleMs?: number;
+  /**
+   * Usage waits this long in the isolate so that the requests of a busy second share one
+   * store write (default 1 s; the write runs under waitUntil, after the answer).
+   */
+  flushDelayMs?: number;
 }
 
 /** Identity of requests on a gateway without APIKEY (the offline demo): their usage is still shown. */
@@ -77,6 +82,8 @@ export class Tenancy {
   private staticResolved: ClientIdentity[] | undefined;
   private readonly pending = new Map<string, UsageDelta>();
   private inflight: Promise<void> | null = null;
+  private scheduled: Promise<void> | null = null;
+  private readonly flushDelayMs: number;
   private readonly warnedModels = new Set<string>();
 
   constructor(opts: TenancyOptions) {
@@ -86,6 +93,7 @@ export class Tenancy {
     this.now = opts.now ?? Date.now;
     this.freshMs = opts.freshMs ?? 5_000;
     this.maxStaleMs = opts.maxStaleMs ?? 10_000;
+    this.flushDelayMs = opts.flushDelayMs ?? 1_000;
     this.staticIds = Promise.all(opts.staticKeys.map(async (k) => ({ kind: "static" as const, id: await staticKeyId(k), name: `static …${last4(k)}`, last4: last4(k) })));
     void this.staticIds.then((ids) => (this.staticResolved = ids));
   }
@@ -121,13 +129,16 @@ export class Tenancy {
    * Checks a request against its key's limits before the upstream call. Static and open
    * keys are unlimited. A managed key's rate buckets are taken here.
    */
-  admit(identity: ClientIdentity, model: string, estimatedTokens: number): { ok: true; headers: Record<string, string>; ticket: UsageTicket } | Refusal {
-    const ticket: UsageTicket = { identity, estimatedTokens, recorded: false };
+  admit(identity: ClientIdentity, model: string, estimate: number | (() => number)): { ok: true; headers: Record<string, string>; ticket: UsageTicket } | Refusal {
+    const ticket: UsageTicket = { identity, estimatedTokens: 0, recorded: false };
     if (identity.kind !== "managed") return { ok: true, headers: {}, ticket };
     const entry = this.cache.get(hashOf(identity));
     const key = entry?.auth?.key;
     if (!entry || !key) return { ok: true, headers: {}, ticket }; // evicted between identify and admit: identify just said it was live
     const now = this.now();
+    // Only a tokens-per-minute limit needs the prompt estimated.
+    const estimatedTokens = key.tpm === null ? 0 : typeof estimate === "number" ? estimate : estimate();
+    ticket.estimatedTokens = estimatedTokens;
     const decision = checkAccess(policyOf(key), { model, now, spentPico: this.spentPico(entry), rate: entry.rate, estimatedTokens });
     if (!("ok" in decision)) return decision;
     entry.rate = decision.state;
@@ -171,7 +182,17 @@ export class Tenancy {
     d.familyPricedRequests += byFamily ? 1 : 0;
     d.at = now;
     this.pending.set(slot, d);
-    scope.waitUntil(this.flush());
+    scope.waitUntil(this.scheduleFlush());
+  }
+
+  /** One delayed write per isolate at a time; every request's waitUntil holds it. */
+  private scheduleFlush(): Promise<void> {
+    if (this.flushDelayMs <= 0) return this.flush();
+    this.scheduled ??= new Promise<void>((resolve) => setTimeout(resolve, this.flushDelayMs)).then(() => {
+      this.scheduled = null;
+      return this.flush();
+    });
+    return this.scheduled;
   }
 
   /**
@@ -267,4 +288,13 @@ function hashOf(identity: ClientIdentity): string {
 
 export function policyOf(key: ClientKeyRecord): KeyPolicy {
   return { id: key.id, name: key.name, disabled: key.disabled, expiresAt: key.expiresAt, models: key.models, rpm: key.rpm, tpm: key.tpm, budgetPico: key.budgetPico, budgetPeriod: key.budgetPeriod };
+}
+
+/**
+ * The name under which the gateway keeps something for a client (signed thinking by tool
+ * call id, Responses answer texts by message id): scoped to the client key, so that
+ * another key asking for the same id finds nothing.
+ */
+export function ownedId(client: ClientIdentity | undefined, id: string): string {
+  return client ? `${client.id}/${id}` : id;
 }

@@ -40,6 +40,7 @@ const USAGE_KEYS = [
   "output_tokens",
   "cache_creation_input_tokens",
   "cache_read_input_tokens",
+  "cache_creation",
   "output_tokens_details",
   "server_tool_use",
 ] as const;

@@ -20,12 +20,20 @@ export interface ClientFile {
  * Undefined for an id the gateway does not know: the chat route answers 400 without
  * calling the upstream.
  */
-export async function resolveClientFile(fileId: string, deps: Pick<GatewayDeps, "uploads" | "config">, passthroughKey?: string): Promise<ClientFile | undefined> {
+export async function resolveClientFile(fileId: string, deps: Pick<GatewayDeps, "uploads" | "config">, passthroughKey?: string, client?: { id: string }): Promise<ClientFile | undefined> {
   const rec = await deps.uploads.get(fileId);
-  if (!rec || rec.owner !== "client") return undefined;
+  if (!rec || rec.owner !== "client" || !visibleTo(rec, client)) return undefined;
   const key = await keyOfRecord(rec, deps, passthroughKey);
   if (!key) return undefined;
   return { key, anthropicFileId: rec.fileId, filename: rec.filename, mimeType: rec.mimeType, bytes: rec.bytes };
+}
+
+/**
+ * A client file belongs to the client key that uploaded it: another key gets the answer
+ * an unknown id gets. Files from before client keys (no tenant) stay visible to all.
+ */
+export function visibleTo(rec: Pick<UploadRecord, "tenant">, client: { id: string } | undefined): boolean {
+  return !rec.tenant || rec.tenant === client?.id;
 }
 
 /** The held key whose workspace stores the file; undefined when that key is no longer configured. */
@@ -55,11 +63,11 @@ function* fileBlocks(body: AnthropicRequest): Generator<FileBlock> {
  * be sent as image blocks, which the translator (that cannot know the type) leaves to
  * this step. Returns the key to pin the request to, if any.
  */
-export async function pinClientFiles(body: AnthropicRequest, deps: GatewayDeps, passthroughKey: string | undefined): Promise<string | undefined> {
+export async function pinClientFiles(body: AnthropicRequest, deps: GatewayDeps, passthroughKey: string | undefined, client?: { id: string }): Promise<string | undefined> {
   let pinned: string | undefined;
   for (const block of fileBlocks(body)) {
     const id = block.source.file_id;
-    const file = await resolveClientFile(id, deps, passthroughKey);
+    const file = await resolveClientFile(id, deps, passthroughKey, client);
     if (!file) throw invalidRequest(`Unknown file_id \`${clip(id)}\`: upload it first with POST /v1/files (files are kept per gateway).`, "file_id", "file_not_found");
     if (pinned && pinned !== file.key) {
       throw invalidRequest(`The files in this request were uploaded through different upstream workspaces and cannot be used together; re-upload \`${clip(id)}\`.`, "file_id", "file_workspace_mismatch");

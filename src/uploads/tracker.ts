@@ -20,6 +20,12 @@ export interface UploadRecord {
   mimeType: string;
   /** OpenAI `purpose` of a client upload ("" for gateway uploads). */
   purpose: string;
+  /**
+   * The client key (its id) that uploaded a client file: only that key lists, reads,
+   * deletes or references it. Empty or absent: made before client keys existed, or in
+   * the open demo / mirror mode.
+   */
+  tenant?: string;
   /** Epoch milliseconds. */
   uploadedAt: number;
   lastUsedAt: number;

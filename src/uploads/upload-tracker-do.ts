@@ -43,6 +43,9 @@ export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
       bytes INTEGER NOT NULL, filename TEXT NOT NULL, mime_type TEXT NOT NULL, purpose TEXT NOT NULL,
       uploaded_at INTEGER NOT NULL, last_used_at INTEGER NOT NULL)`);
     this.sql.exec(`CREATE INDEX IF NOT EXISTS files_by_content ON files (sha256, key_hash, owner)`);
+    // Added with client keys: which key a client upload belongs to.
+    const columns = this.sql.exec(`PRAGMA table_info(files)`).toArray().map((c) => String(c.name));
+    if (!columns.includes("tenant")) this.sql.exec(`ALTER TABLE files ADD COLUMN tenant TEXT NOT NULL DEFAULT ''`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS intents (
       intent_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, key_hash TEXT NOT NULL, bytes INTEGER NOT NULL,
       filename TEXT NOT NULL, mime_type TEXT NOT NULL, started_at INTEGER NOT NULL)`);
@@ -132,8 +135,9 @@ export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
 
   private insert(rec: UploadRecord, intentId?: string): void {
     this.sql.exec(
-      `INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      rec.fileId, rec.sha256, rec.keyHash, rec.owner, rec.bytes, rec.filename, rec.mimeType, rec.purpose, rec.uploadedAt, rec.lastUsedAt,
+      `INSERT OR REPLACE INTO files (file_id, sha256, key_hash, owner, bytes, filename, mime_type, purpose, uploaded_at, last_used_at, tenant)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      rec.fileId, rec.sha256, rec.keyHash, rec.owner, rec.bytes, rec.filename, rec.mimeType, rec.purpose, rec.uploadedAt, rec.lastUsedAt, rec.tenant ?? "",
     );
     if (intentId) this.sql.exec(`DELETE FROM intents WHERE intent_id = ?`, intentId);
   }
@@ -164,6 +168,7 @@ function toRecord(r: Row): UploadRecord {
     filename: String(r.filename),
     mimeType: String(r.mime_type),
     purpose: String(r.purpose),
+    ...(r.tenant ? { tenant: String(r.tenant) } : {}),
     uploadedAt: Number(r.uploaded_at),
     lastUsedAt: Number(r.last_used_at),
   };

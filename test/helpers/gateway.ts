@@ -3,8 +3,11 @@ import { parseConfig } from "../../src/config";
 import { buildDeps } from "../../src/runtime/build-deps";
 import { ClaudeSimulator, type SimulatorOptions } from "../../src/simulator";
 import type { Logger } from "../../src/deps";
+import type { RuntimeParts } from "../../src/runtime/build-deps";
 
 export const CLIENT_KEY = "test-client-key-0123456789";
+/** The operator's key for /status and the admin API (ADMIN_KEY), set unless a test overrides it. */
+export const ADMIN_KEY = "test-admin-key-0123456789";
 export const UPSTREAM_KEYS = ["sk-ant-test-key-one-1111", "sk-ant-test-key-two-2222"];
 
 export interface LogLine {
@@ -18,9 +21,10 @@ export interface LogLine {
  * function. Tests talk to it through `fetch` (the HTTP surface) and inspect the
  * simulator to see what the upstream received.
  */
-export function startGateway(env: Record<string, string> = {}, simOptions: SimulatorOptions = {}) {
+export function startGateway(env: Record<string, string> = {}, simOptions: SimulatorOptions = {}, parts: Pick<RuntimeParts, "clientKeys"> = {}) {
   const config = parseConfig({
     APIKEY: CLIENT_KEY,
+    ADMIN_KEY,
     ANTHROPIC_API_KEYS: UPSTREAM_KEYS.join(","),
     STREAM_KEEPALIVE_MS: "0",
     ...env,
@@ -33,7 +37,7 @@ export function startGateway(env: Record<string, string> = {}, simOptions: Simul
     error: (event, fields) => void logs.push({ level: "error", event, fields }),
   };
   const pending: Promise<unknown>[] = [];
-  const deps = buildDeps(config, { upstream: sim.fetch, log });
+  const deps = buildDeps(config, { upstream: sim.fetch, log, ...parts, usageFlushDelayMs: 0 });
   const app = createApp({
     deps: () => deps,
     scope: (c) => ({ waitUntil: (p) => void pending.push(p.catch(() => undefined)), signal: c.req.raw.signal }),
@@ -54,6 +58,8 @@ export function startGateway(env: Record<string, string> = {}, simOptions: Simul
     },
     /** Headers for an authenticated JSON request. */
     auth: (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${CLIENT_KEY}`, "content-type": "application/json", ...extra }),
+    /** Headers for the operator's endpoints (/status, /admin/…). */
+    admin: (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json", ...extra }),
   };
 }
 

@@ -7,9 +7,8 @@ import { env } from "cloudflare:test";
 import OpenAI, { toFile } from "openai";
 import { describe, expect, it } from "vitest";
 import { DurableClientKeyStore, type ClientKeysDO } from "../../src/tenancy/client-keys-do";
-import { CLIENT_KEY, startGateway, sseEvents } from "../helpers/gateway";
+import { ADMIN_KEY, CLIENT_KEY, startGateway, sseEvents } from "../helpers/gateway";
 
-const ADMIN_KEY = "test-admin-key-0123456789";
 const MODEL = "claude-sonnet-4-5";
 // Sonnet 4.5, $ per MTok: 3 in, 15 out, 0.30 cache read, 3.75 5m write, 6 1h write.
 const SONNET = { input: 3, output: 15, read: 0.3, w5: 3.75, w1h: 6 };
@@ -24,7 +23,7 @@ const costPico = (u: Usage, p = SONNET) => {
 
 function gateway(extraEnv: Record<string, string> = {}) {
   const store = new DurableClientKeyStore((env as unknown as { CLIENT_KEYS: DurableObjectNamespace<ClientKeysDO> }).CLIENT_KEYS, `http-${crypto.randomUUID()}`);
-  const gw = startGateway({ ADMIN_KEY, ...extraEnv }, {}, { clientKeys: store });
+  const gw = startGateway(extraEnv, {}, { clientKeys: store });
   const fetch = ((input: RequestInfo | URL, init?: RequestInit) => gw.fetch(input instanceof Request ? input : String(input), init)) as typeof globalThis.fetch;
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await gw.fetch(path, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -46,7 +45,7 @@ function gateway(extraEnv: Record<string, string> = {}) {
 
 describe("the admin API", () => {
   it("answers 503 naming ADMIN_KEY when it is not set", async () => {
-    const gw = startGateway();
+    const gw = startGateway({ ADMIN_KEY: "" });
     for (const path of ["/admin/keys", "/admin/usage", "/status"]) {
       const res = await gw.fetch(path, { headers: { authorization: "Bearer anything-at-all-here" } });
       expect(res.status).toBe(503);

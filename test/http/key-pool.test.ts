@@ -14,7 +14,7 @@ const messagesCalls = (gw: Gateway) => gw.sim.received.filter((r) => r.method ==
 const chat = (n: number, extra: Record<string, unknown> = {}) => ({ model: MODEL, messages: [{ role: "user", content: `conversation ${n}` }], ...extra });
 
 type KeyView = { key: string; state: string; disabledReason: string | null; cooldownUntil: string | null; lastError: string | null; requests: number };
-const statusJson = async (gw: Gateway) => (await (await gw.fetch("/status", { headers: gw.auth() })).json()) as { keys: KeyView[] };
+const statusJson = async (gw: Gateway) => (await (await gw.fetch("/status", { headers: gw.admin() })).json()) as { keys: KeyView[] };
 const noSecretIn = (text: string) => {
   for (const secret of [...UPSTREAM_KEYS, CLIENT_KEY, OWN_KEY]) expect(text).not.toContain(secret);
 };
@@ -58,18 +58,18 @@ describe("failover in the chat route", () => {
     for (let n = 0; n < 10; n++) expect((await postChat(gw, chat(n))).status).toBe(200);
     expect(messagesCalls(gw).filter((r) => r.apiKey === ONE)).toHaveLength(1);
 
-    const jsonRes = await gw.fetch("/status", { headers: gw.auth() });
+    const jsonRes = await gw.fetch("/status", { headers: gw.admin() });
     const jsonText = await jsonRes.text();
     const one = (JSON.parse(jsonText) as { keys: KeyView[] }).keys.find((k) => k.key === "…1111")!;
     expect(one.state).toBe("disabled");
     expect(one.disabledReason).toMatch(/401/);
-    const html = await (await gw.fetch("/status", { headers: gw.auth({ accept: "text/html" }) })).text();
+    const html = await (await gw.fetch("/status", { headers: gw.admin({ accept: "text/html" }) })).text();
     expect(html).toContain("<table");
     expect(html).toMatch(/…1111[\s\S]*disabled[\s\S]*401/);
     expect((await gw.fetch("/status")).status).toBe(401);
     noSecretIn(jsonText + html + JSON.stringify(gw.logs));
 
-    const enable = await gw.fetch("/status/keys/1111/enable", { method: "POST", headers: gw.auth() });
+    const enable = await gw.fetch("/status/keys/1111/enable", { method: "POST", headers: gw.admin() });
     expect(enable.status).toBe(200);
     const before = messagesCalls(gw).length;
     for (let n = 100; n < 110; n++) expect((await postChat(gw, chat(n))).status).toBe(200);

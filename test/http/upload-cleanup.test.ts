@@ -32,7 +32,7 @@ describe("with CHAT_DELETE on (the default)", () => {
     const gw = startGateway();
     for (let n = 0; n < 2; n++) expect((await postChat(gw, withPdf())).status).toBe(200);
     expect(gw.sim.files.size).toBe(1);
-    const status = (await (await gw.fetch("/status", { headers: gw.auth() })).json()) as { uploads: { pending: Array<{ fileId: string; owner: string }> } };
+    const status = (await (await gw.fetch("/status", { headers: gw.admin() })).json()) as { uploads: { pending: Array<{ fileId: string; owner: string }> } };
     expect(status.uploads.pending).toEqual([expect.objectContaining({ fileId: [...gw.sim.files.keys()][0], owner: "gateway" })]);
 
     // Not yet idle: a sweep now keeps it for the next turn.

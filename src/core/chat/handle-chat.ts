@@ -22,6 +22,9 @@ import { keyHint } from "../../log";
 import type { AttachmentLookup } from "../../attachments/table";
 import { stringifyWithAttachments } from "../../attachments/serialize";
 import { newCompletionId } from "../../translate/ids";
+import { admit, settle as settleUsage, withGateHeaders } from "../../tenancy/gate";
+import { estimateTokens } from "../../tenancy/meter";
+import { ownedId, type ClientIdentity } from "../../tenancy/tenancy";
 import type { UpstreamResponse } from "../../platforms/upstream";
 
 /** What the chat endpoint answers on success; errors are thrown as GatewayError. */
@@ -38,6 +41,8 @@ export interface ChatInput {
   passthroughKey: string | undefined;
   /** Overrides REASONING_OUTPUT for a caller with a place of its own for reasoning (/v1/responses). */
   reasoningOutput?: "reasoning_content" | "hidden";
+  /** Who is calling (auth): its limits are checked before the upstream call and its usage recorded after. */
+  client?: ClientIdentity;
 }
 
 /**
@@ -48,7 +53,7 @@ export interface ChatInput {
  * calls the upstream with failover across keys, translates back event by event.
  */
 export async function handleChatCompletion(deps: GatewayDeps, scope: RequestScope, input: ChatInput): Promise<ChatReply> {
-  return handleChat(deps, scope, parseChatRequest(input.json), input.attachments, input.passthroughKey, input.reasoningOutput);
+  return handleChat(deps, scope, parseChatRequest(input.json), input.attachments, input.passthroughKey, input.reasoningOutput, input.client);
 }
 
 /** Reads the data URLs that will be offloaded straight into bytes; none under a client's own key. */
@@ -63,6 +68,7 @@ async function handleChat(
   attachments: AttachmentLookup,
   passthrough: string | undefined,
   reasoningOutput: ChatInput["reasoningOutput"],
+  client: ClientIdentity | undefined,
 ): Promise<ChatReply> {
   const { config } = deps;
   const requested = resolveRequestedModel(req.model);
@@ -71,113 +77,126 @@ async function handleChat(
     throw new GatewayError(404, `The model \`${req.model}\` does not exist or is not offered by this gateway. GET /v1/models lists the available ones.`, "not_found_error", "model", "model_not_found");
   }
 
-  // Looked up together: after a store miss each lookup may go to the Cache API.
-  const restoredThinking = new Map<string, Awaited<ReturnType<typeof deps.thinking.get>> & object>();
-  const ids = toolCallIdsNeedingThinking(req);
-  if (ids.length) {
-    const found = await Promise.all(ids.map((id) => deps.thinking.get(id)));
-    ids.forEach((id, i) => found[i] && restoredThinking.set(id, found[i]));
-  }
+  // The client key's limits, before anything goes upstream; its rate-limit headers go on every answer.
+  const promptChars = () => JSON.stringify(req.messages).length;
+  const gate = admit(deps, client, requested.upstreamId, () => estimateTokens(promptChars()));
+  try {
 
-  const translated = translateChatRequest(req, {
-    profile,
-    think: requested.think,
-    defaultMaxTokens: config.DEFAULT_MAX_TOKENS,
-    restoredThinking,
-    attachments,
-  });
-  if (translated.thinkingDroppedReason) deps.log.info("thinking_dropped", { model: profile.id, reason: translated.thinkingDroppedReason });
-
-  const stream = req.stream === true;
-  let body: AnthropicRequest = applyCacheBreakpoints(packHistory({ ...translated.body, stream }, config.MAX_CHAT_HISTORY_LENGTH), {
-    enabled: config.AUTO_CACHE,
-    ttl: config.AUTO_CACHE_TTL,
-  });
-  const pinnedKey = await pinClientFiles(body, deps, passthrough);
-  const pool = pinnedKey ? singleKeyPool(pinnedKey) : poolFor(deps, passthrough);
-  const files = new AnthropicFiles({ upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION });
-  // Files offloaded under the client's own key could never be swept by the gateway.
-  const thresholdBytes = passthrough ? Infinity : config.UPLOAD_THRESHOLD_BYTES;
-
-  // Taken before packing and trimming, which rewrite the opening of the conversation.
-  // Only worth its cost (a stringify of the opening turn) when there is a key to choose.
-  const affinity = pool === deps.keyPool && upstreamKeys(config).length > 1 ? conversationAffinity(translated.body) : undefined;
-
-  const call = (outgoing: AnthropicRequest) =>
-    callUpstream(deps, scope, pool, translated.betas, affinity, async (key) => {
-      const offloaded = await offloadLargeAttachments(outgoing, { key, files, tracker: deps.uploads, thresholdBytes, scope, log: deps.log, attachments });
-      return { payload: stringifyWithAttachments(offloaded.body, attachments), betas: offloaded.betas, fileIds: offloaded.fileIds };
-    });
-
-  let upstream = await call(body);
-  let trimmedMessages = 0;
-  if (upstream.response.status === 400) {
-    // A conversation that outgrew the context window: drop the oldest middle turns and try once more.
-    const error = await upstreamError(upstream.response);
-    const overflow = parseContextOverflow(error.message);
-    const trimmed = overflow && trimForContext(body, overflow);
-    if (!trimmed) throw error;
-    deps.log.info("context_trimmed", { model: profile.id, removed_messages: trimmed.removedMessages, prompt_tokens: overflow.promptTokens });
-    body = trimmed.body;
-    trimmedMessages = trimmed.removedMessages;
-    upstream = await call(body);
-  }
-  const { response, key, settle, fileIds } = upstream;
-  if (!response.ok) throw await upstreamError(response);
-  if (fileIds.length) deps.uploads.touch(fileIds, scope);
-
-  const id = newCompletionId();
-  const created = Math.floor(Date.now() / 1000);
-  const responseCtx = {
-    id,
-    created,
-    model: req.model,
-    reasoningOutput: translated.hideReasoning ? ("hidden" as const) : (reasoningOutput ?? config.REASONING_OUTPUT),
-    structuredOutput: translated.structuredOutput,
-    legacyFunctions: translated.legacyFunctions,
-  };
-  const headers: Record<string, string> = {};
-  if (config.UPSTREAM === "simulator") headers["x-claude2api-upstream"] = "simulator";
-  if (translated.thinkingDroppedReason) headers["x-claude2api-thinking"] = "off-this-turn";
-  if (trimmedMessages) headers["x-claude2api-context-trimmed"] = String(trimmedMessages);
-
-  if (!stream) {
-    let message: AnthropicMessage;
-    try {
-      message = (await response.json()) as AnthropicMessage;
-      settle({ kind: "ok" });
-    } catch (err) {
-      settle(scope.signal.aborted ? { kind: "cancelled" } : { kind: "network", message: String(err) });
-      throw new GatewayError(502, "The Anthropic API's answer could not be read in full (connection lost or malformed JSON).", "upstream_error", null, "upstream_bad_response");
+    // Looked up together: after a store miss each lookup may go to the Cache API.
+    const restoredThinking = new Map<string, Awaited<ReturnType<typeof deps.thinking.get>> & object>();
+    const ids = toolCallIdsNeedingThinking(req);
+    if (ids.length) {
+      // Scoped to the client key: another key cannot restore this key's thinking.
+      const found = await Promise.all(ids.map((id) => deps.thinking.get(ownedId(client, id))));
+      ids.forEach((id, i) => found[i] && restoredThinking.set(id, found[i]));
     }
-    const { completion, thinking } = translateMessage(message, responseCtx);
-    if (thinking) deps.thinking.put(thinking.toolCallIds, thinking.blocks, scope);
-    return { kind: "json", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(completion) };
-  }
 
-  const upstreamBody = response.chunkReader?.() ?? response.body;
-  if (!upstreamBody) {
-    settle({ kind: "ok" });
-    throw new GatewayError(502, "The Anthropic API answered a streaming request with an empty body.", "upstream_error", null, "upstream_empty_stream");
-  }
-  const out = createChatCompletionStream(upstreamBody, {
-    ...responseCtx,
-    includeUsage: req.stream_options?.include_usage === true,
-    keepAliveMs: config.STREAM_KEEPALIVE_MS,
-    signal: scope.signal,
-    onComplete: (summary) => {
-      if (summary.thinking) deps.thinking.put(summary.thinking.toolCallIds, summary.thinking.blocks, scope);
-      settle(midStreamOutcome(summary.error));
-      if (summary.error && summary.error.type !== "client_disconnected") {
-        deps.log.warn("stream_failed_midway", { model: profile.id, key: key ? keyHint(key) : "client", error: summary.error.message });
+    const translated = translateChatRequest(req, {
+      profile,
+      think: requested.think,
+      defaultMaxTokens: config.DEFAULT_MAX_TOKENS,
+      restoredThinking,
+      attachments,
+    });
+    if (translated.thinkingDroppedReason) deps.log.info("thinking_dropped", { model: profile.id, reason: translated.thinkingDroppedReason });
+
+    const stream = req.stream === true;
+    let body: AnthropicRequest = applyCacheBreakpoints(packHistory({ ...translated.body, stream }, config.MAX_CHAT_HISTORY_LENGTH), {
+      enabled: config.AUTO_CACHE,
+      ttl: config.AUTO_CACHE_TTL,
+    });
+    const pinnedKey = await pinClientFiles(body, deps, passthrough, client);
+    const pool = pinnedKey ? singleKeyPool(pinnedKey) : poolFor(deps, passthrough);
+    const files = new AnthropicFiles({ upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION });
+    // Files offloaded under the client's own key could never be swept by the gateway.
+    const thresholdBytes = passthrough ? Infinity : config.UPLOAD_THRESHOLD_BYTES;
+
+    // Taken before packing and trimming, which rewrite the opening of the conversation.
+    // Only worth its cost (a stringify of the opening turn) when there is a key to choose.
+    const affinity = pool === deps.keyPool && upstreamKeys(config).length > 1 ? conversationAffinity(translated.body) : undefined;
+
+    const call = (outgoing: AnthropicRequest) =>
+      callUpstream(deps, scope, pool, translated.betas, affinity, async (key) => {
+        const offloaded = await offloadLargeAttachments(outgoing, { key, files, tracker: deps.uploads, thresholdBytes, scope, log: deps.log, attachments });
+        return { payload: stringifyWithAttachments(offloaded.body, attachments), betas: offloaded.betas, fileIds: offloaded.fileIds };
+      });
+
+    let upstream = await call(body);
+    let trimmedMessages = 0;
+    if (upstream.response.status === 400) {
+      // A conversation that outgrew the context window: drop the oldest middle turns and try once more.
+      const error = await upstreamError(upstream.response);
+      const overflow = parseContextOverflow(error.message);
+      const trimmed = overflow && trimForContext(body, overflow);
+      if (!trimmed) throw error;
+      deps.log.info("context_trimmed", { model: profile.id, removed_messages: trimmed.removedMessages, prompt_tokens: overflow.promptTokens });
+      body = trimmed.body;
+      trimmedMessages = trimmed.removedMessages;
+      upstream = await call(body);
+    }
+    const { response, key, settle, fileIds } = upstream;
+    if (!response.ok) throw await upstreamError(response);
+    if (fileIds.length) deps.uploads.touch(fileIds, scope);
+
+    const id = newCompletionId();
+    const created = Math.floor(Date.now() / 1000);
+    const responseCtx = {
+      id,
+      created,
+      model: req.model,
+      reasoningOutput: translated.hideReasoning ? ("hidden" as const) : (reasoningOutput ?? config.REASONING_OUTPUT),
+      structuredOutput: translated.structuredOutput,
+      legacyFunctions: translated.legacyFunctions,
+    };
+    const headers: Record<string, string> = { ...gate.headers };
+    if (config.UPSTREAM === "simulator") headers["x-claude2api-upstream"] = "simulator";
+    if (translated.thinkingDroppedReason) headers["x-claude2api-thinking"] = "off-this-turn";
+    if (trimmedMessages) headers["x-claude2api-context-trimmed"] = String(trimmedMessages);
+
+    if (!stream) {
+      let message: AnthropicMessage;
+      try {
+        message = (await response.json()) as AnthropicMessage;
+        settle({ kind: "ok" });
+      } catch (err) {
+        settle(scope.signal.aborted ? { kind: "cancelled" } : { kind: "network", message: String(err) });
+        // The upstream did the work even if its answer was lost on the way: count it, estimated.
+        settleUsage(deps, gate, requested.upstreamId, null, false, scope, { promptChars, outputChars: 0 });
+        throw new GatewayError(502, "The Anthropic API's answer could not be read in full (connection lost or malformed JSON).", "upstream_error", null, "upstream_bad_response");
       }
-    },
-  });
-  return {
-    kind: "stream",
-    headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
-    body: out,
-  };
+      settleUsage(deps, gate, requested.upstreamId, message.usage, true, scope, { promptChars, outputChars: 0 });
+      const { completion, thinking } = translateMessage(message, responseCtx);
+      if (thinking) deps.thinking.put(thinking.toolCallIds.map((id) => ownedId(client, id)), thinking.blocks, scope);
+      return { kind: "json", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(completion) };
+    }
+
+    const upstreamBody = response.chunkReader?.() ?? response.body;
+    if (!upstreamBody) {
+      settle({ kind: "ok" });
+      throw new GatewayError(502, "The Anthropic API answered a streaming request with an empty body.", "upstream_error", null, "upstream_empty_stream");
+    }
+    const out = createChatCompletionStream(upstreamBody, {
+      ...responseCtx,
+      includeUsage: req.stream_options?.include_usage === true,
+      keepAliveMs: config.STREAM_KEEPALIVE_MS,
+      signal: scope.signal,
+      onComplete: (summary) => {
+        settleUsage(deps, gate, requested.upstreamId, summary.upstreamUsage, summary.usageFinal, scope, { promptChars, outputChars: summary.outputChars ?? 0 });
+        if (summary.thinking) deps.thinking.put(summary.thinking.toolCallIds.map((id) => ownedId(client, id)), summary.thinking.blocks, scope);
+        settle(midStreamOutcome(summary.error));
+        if (summary.error && summary.error.type !== "client_disconnected") {
+          deps.log.warn("stream_failed_midway", { model: profile.id, key: key ? keyHint(key) : "client", error: summary.error.message });
+        }
+      },
+    });
+    return {
+      kind: "stream",
+      headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+      body: out,
+    };
+  } catch (err) {
+    throw withGateHeaders(err, gate);
+  }
 }
 
 interface UpstreamCall {

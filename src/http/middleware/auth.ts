@@ -4,6 +4,9 @@ import { GatewayError } from "../../errors";
 import { errorResponse } from "../../openai/errors";
 import { clientAnthropicKey } from "../../pool/passthrough";
 import type { Config } from "../../config";
+import type { RequestScope } from "../../deps";
+import { looksManaged } from "../../tenancy/key-material";
+import { OPEN_IDENTITY, type ClientIdentity, type Tenancy } from "../../tenancy/tenancy";
 
 /** Read access to request headers: a web Headers, or the Node server's IncomingMessage headers. */
 export interface HeaderLookup {
@@ -26,18 +29,26 @@ export function presentedKey(headers: HeaderLookup): string | undefined {
  * cyclically, so neither the position of a match nor the length or content of a configured
  * key shows in timing. Synchronous and digest-free: hashing the presented key with
  * `crypto.subtle.digest` cost an async hop and 13 % of the Node request path's CPU.
+ * Returns the index of the matching key (its usage is recorded under it), or -1.
  */
-export function matchesAnyKey(presented: string, keys: readonly string[]): boolean {
+export function matchingKeyIndex(presented: string, keys: readonly string[]): number {
   const n = presented.length;
-  let matched = 0;
-  for (const k of keys) {
+  let index = -1;
+  for (let at = 0; at < keys.length; at++) {
+    const k = keys[at]!;
     const m = k.length;
     let diff = n ^ m;
     if (m === 0) diff |= 1;
     else for (let i = 0, j = 0; i < n; i++, j = j + 1 === m ? 0 : j + 1) diff |= presented.charCodeAt(i) ^ k.charCodeAt(j);
-    matched |= diff === 0 ? 1 : 0;
+    // Branch-free select: keeps the first match without a data-dependent branch.
+    const hit = ((diff | -diff) >>> 31) ^ 1;
+    index += hit * (index === -1 ? at + 1 : 0);
   }
-  return matched === 1;
+  return index;
+}
+
+export function matchesAnyKey(presented: string, keys: readonly string[]): boolean {
+  return matchingKeyIndex(presented, keys) >= 0;
 }
 
 const unauthorized = (message: string) => ({
@@ -46,36 +57,60 @@ const unauthorized = (message: string) => ({
   headers: { "www-authenticate": 'Bearer realm="claude2api"' },
 });
 
-export type ClientAuthResult = { ok: true; passthroughKey?: string } | { ok: false; error: GatewayError; headers?: Record<string, string> };
+export type ClientAuthResult =
+  | { ok: true; passthroughKey?: string; client?: ClientIdentity }
+  | { ok: false; error: GatewayError; headers?: Record<string, string> };
 
 /**
- * Client auth from APIKEY. With no APIKEY the gateway is open only when it answers
- * from the simulator (the offline demo); a real deployment without APIKEY refuses
- * every request rather than becoming an open proxy for the operator's Anthropic keys.
+ * Client auth: a static APIKEY key (synchronously, no I/O), a managed `sk-c2a-` key (its
+ * authorisation cached in the isolate: a store round trip at most every few seconds),
+ * or, in mirror mode, the client's own Anthropic key. With neither APIKEY nor ADMIN_KEY
+ * the gateway is open only when it answers from the simulator (the offline demo); a real
+ * deployment without client keys refuses every request rather than becoming an open
+ * proxy for the operator's Anthropic keys.
  */
-export function authorizeClient(headers: HeaderLookup, config: Config): ClientAuthResult {
+export function authorizeClient(headers: HeaderLookup, config: Config, tenancy?: Tenancy, scope?: Pick<RequestScope, "waitUntil">): ClientAuthResult | Promise<ClientAuthResult> {
   // Never one of the gateway's own client keys: clientAnthropicKey leaves those to the check below.
   const passthroughKey = clientAnthropicKey(headers, config);
   if (passthroughKey) return { ok: true, passthroughKey };
-  if (config.APIKEY.length === 0) {
-    if (config.UPSTREAM === "simulator") return { ok: true };
-    return {
-      ok: false,
-      error: new GatewayError(503, "This gateway has no client keys configured (APIKEY), so it refuses all requests. The operator must set APIKEY (`wrangler secret put APIKEY`).", "api_error", null, "gateway_not_configured", { "x-should-retry": "false" }),
-    };
-  }
   const presented = presentedKey(headers);
+  const managedPossible = tenancy !== undefined && config.ADMIN_KEY !== undefined;
+  if (config.APIKEY.length === 0 && !(managedPossible && presented && looksManaged(presented))) {
+    if (config.UPSTREAM === "simulator") return { ok: true, client: OPEN_IDENTITY };
+    if (!managedPossible) {
+      return {
+        ok: false,
+        error: new GatewayError(503, "This gateway has no client keys configured (APIKEY), so it refuses all requests. The operator must set APIKEY (`wrangler secret put APIKEY`), or ADMIN_KEY to hand out managed keys.", "api_error", null, "gateway_not_configured", { "x-should-retry": "false" }),
+      };
+    }
+  }
   if (!presented) return unauthorized("Missing API key. Send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.");
-  if (!matchesAnyKey(presented, config.APIKEY)) return unauthorized("Incorrect API key provided.");
-  return { ok: true };
+  const index = matchingKeyIndex(presented, config.APIKEY);
+  if (index >= 0) {
+    if (!tenancy) return { ok: true };
+    const client = tenancy.staticIdentity(index);
+    return client instanceof Promise ? client.then((c) => ({ ok: true as const, client: c })) : { ok: true, client };
+  }
+  if (managedPossible && looksManaged(presented)) {
+    return tenancy
+      .identifyManaged(presented, scope ?? { waitUntil: () => undefined })
+      .then((client): ClientAuthResult => (client ? { ok: true, client } : unauthorized("Incorrect API key provided.")))
+      .catch((): ClientAuthResult => ({
+        ok: false,
+        error: new GatewayError(503, "The gateway could not check this API key: its key store is unreachable. Retry shortly.", "api_error", null, "key_store_unavailable", { "retry-after": "2" }),
+      }));
+  }
+  return unauthorized("Incorrect API key provided.");
 }
 
-/** authorizeClient as Hono middleware: sets `passthroughKey`, or answers the error. */
+/** authorizeClient as Hono middleware: sets `passthroughKey` and `client`, or answers the error. */
 export function clientAuth(): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
-    const result = authorizeClient(c.req.raw.headers, c.get("deps").config);
+    const deps = c.get("deps");
+    const result = await authorizeClient(c.req.raw.headers, deps.config, deps.tenancy, c.get("scope"));
     if (!result.ok) return errorResponse(result.error, result.headers);
     if (result.passthroughKey) c.set("passthroughKey", result.passthroughKey);
+    if (result.client) c.set("client", result.client);
     return next();
   };
 }

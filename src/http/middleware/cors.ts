@@ -3,7 +3,21 @@
  * preflight is Hono's cors() (src/http/app.ts); every other answer gets these headers, on the
  * Hono app and on the Node server's direct path alike.
  */
-export const EXPOSE_HEADERS = ["retry-after", "retry-after-ms", "x-request-id", "x-claude2api-upstream", "x-claude2api-context-trimmed", "x-claude2api-thinking"];
+export const EXPOSE_HEADERS = [
+  "retry-after",
+  "retry-after-ms",
+  "x-request-id",
+  "x-claude2api-upstream",
+  "x-claude2api-context-trimmed",
+  "x-claude2api-thinking",
+  // A managed client key's limits, as OpenAI names them (browser clients read them too).
+  "x-ratelimit-limit-requests",
+  "x-ratelimit-remaining-requests",
+  "x-ratelimit-reset-requests",
+  "x-ratelimit-limit-tokens",
+  "x-ratelimit-remaining-tokens",
+  "x-ratelimit-reset-tokens",
+];
 const EXPOSE_HEADERS_VALUE = EXPOSE_HEADERS.join(",");
 
 export function addCorsHeaders(headers: Headers, origin: string): void {

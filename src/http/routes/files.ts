@@ -4,7 +4,7 @@ import { AnthropicFiles } from "../../platforms/anthropic/files";
 import type { GatewayDeps, KeyOutcome, UploadRecord } from "../../deps";
 import { clip, GatewayError, invalidRequest } from "../../errors";
 import { keyHash } from "../../uploads/tracker";
-import { keyOfRecord } from "../../uploads/client-files";
+import { keyOfRecord, visibleTo } from "../../uploads/client-files";
 
 /** The Files API's own limit per file. */
 const MAX_FILE_BYTES = 500 * 1024 * 1024;
@@ -49,6 +49,7 @@ export function registerFiles(app: Hono<GatewayEnv>): void {
     const rec: UploadRecord = {
       fileId: meta.id, sha256: "", keyHash: await keyHash(key), owner: "client", bytes: meta.size_bytes ?? file.size,
       filename, mimeType: meta.mime_type || mimeType, purpose, uploadedAt: Date.parse(meta.created_at) || now, lastUsedAt: now,
+      ...(c.get("client") ? { tenant: c.get("client")!.id } : {}),
     };
     await deps.uploads.record(rec);
     return c.json(toFileObject(rec));
@@ -57,7 +58,8 @@ export function registerFiles(app: Hono<GatewayEnv>): void {
   app.get("/files", async (c) => {
     const purpose = c.req.query("purpose");
     const limit = Number(c.req.query("limit") ?? 10000);
-    let data = await c.get("deps").uploads.listClient();
+    const client = c.get("client");
+    let data = (await c.get("deps").uploads.listClient()).filter((r) => visibleTo(r, client));
     if (purpose) data = data.filter((r) => r.purpose === purpose);
     if (Number.isFinite(limit) && limit > 0) data = data.slice(0, limit);
     return c.json({ object: "list", data: data.map(toFileObject), has_more: false });
@@ -85,7 +87,7 @@ export function registerFiles(app: Hono<GatewayEnv>): void {
 
 async function clientRecord(c: Context<GatewayEnv>, id: string): Promise<UploadRecord> {
   const rec = await c.get("deps").uploads.get(id);
-  if (!rec || rec.owner !== "client") throw new GatewayError(404, `No such file: ${clip(id)}`, "not_found_error", "file_id", "file_not_found");
+  if (!rec || rec.owner !== "client" || !visibleTo(rec, c.get("client"))) throw new GatewayError(404, `No such file: ${clip(id)}`, "not_found_error", "file_id", "file_not_found");
   return rec;
 }
 

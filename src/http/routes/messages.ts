@@ -6,6 +6,8 @@ import { poolFor, callWithFailover } from "../../pool/dispatch";
 import { MAX_BODY_BYTES } from "../json-body";
 import { conversationAffinity } from "../../pool/affinity";
 import { redactSecrets } from "../../log";
+import { admit, settle, withGateHeaders, type Gate } from "../../tenancy/gate";
+import { estimateTokens, meterBody } from "../../tenancy/meter";
 
 /**
  * Anthropic-format passthrough for Anthropic-format clients (Claude Code, the
@@ -21,6 +23,7 @@ export function registerMessages(app: Hono<GatewayEnv>): void {
 const ANTHROPIC_TYPE: Record<number, string> = {
   400: "invalid_request_error",
   401: "authentication_error",
+  403: "permission_error",
   404: "not_found_error",
   413: "request_too_large",
   429: "rate_limit_error",
@@ -38,6 +41,7 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
   const deps = c.get("deps");
   const scope = c.get("scope");
   const { config } = deps;
+  let gate: Gate | undefined;
   try {
     const declared = Number(c.req.header("content-length") ?? "0");
     if (declared > MAX_BODY_BYTES) throw new GatewayError(413, `Request body too large: ${declared} bytes > ${MAX_BODY_BYTES} bytes.`, "invalid_request_error");
@@ -54,6 +58,9 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new GatewayError(400, `The request body must be a JSON object, not ${parsed === null ? "null" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`}.`, "invalid_request_error");
     }
+    // The client key's limits before the upstream call; count_tokens is free but still a request.
+    const model = typeof (parsed as { model?: unknown }).model === "string" ? (parsed as { model: string }).model : "";
+    gate = admit(deps, c.get("client"), model, () => estimateTokens(raw.byteLength));
     const version = c.req.header("anthropic-version") ?? config.ANTHROPIC_VERSION;
     const betas = (c.req.header("anthropic-beta") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     const pool = poolFor(deps, c.get("passthroughKey"));
@@ -70,9 +77,17 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
     response.headers.forEach((v, name) => {
       if (name.startsWith("anthropic-ratelimit-")) headers.set(name, v);
     });
-    return new Response(response.body, { status: response.status, headers });
+    for (const [name, v] of Object.entries(gate.headers)) headers.set(name, v);
+    const g = gate;
+    const body =
+      path === "/v1/messages" && response.ok && response.body && g.ticket
+        ? meterBody(response.body, (response.headers.get("content-type") ?? "").includes("event-stream") ? "sse" : "json", raw.byteLength, (m) =>
+            settle(deps, g, model, m.usage, !m.estimated, scope, { promptChars: () => raw.byteLength, outputChars: 0 }),
+          )
+        : response.body;
+    return new Response(body, { status: response.status, headers });
   } catch (err) {
-    if (err instanceof GatewayError) return anthropicError(err);
+    if (err instanceof GatewayError) return anthropicError(gate ? (withGateHeaders(err, gate) as GatewayError) : err);
     throw err;
   }
 }

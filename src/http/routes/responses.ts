@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import { ownedId, type ClientIdentity } from "../../tenancy/tenancy";
 import type { GatewayEnv } from "../app-env";
 import type { AnthropicContentBlock } from "../../platforms/anthropic/types";
 import { attachmentThreshold, handleChatCompletion } from "../../core/chat/handle-chat";
@@ -27,19 +28,20 @@ export function registerResponses(api: Hono<GatewayEnv>): void {
     const deps = c.get("deps");
     const scope = c.get("scope");
     const passthroughKey = c.get("passthroughKey");
+    const client = c.get("client");
     // As for chat completions: large data URLs are decoded while the body streams in, never held as text.
     const { json, attachments } = await readJsonBodyWithAttachments(c.req.raw, attachmentThreshold(deps, passthroughKey));
     const req = parseResponsesRequest(json);
-    const chat = toChatRequest(req, await storedTexts(req, deps));
+    const chat = toChatRequest(req, await storedTexts(req, deps, client));
     if (chat.stream) chat.stream_options = { include_usage: true };
     // Responses have reasoning items of their own: `<think>` tags (REASONING_OUTPUT=think_tags) would only pollute output_text.
     const reasoningOutput = deps.config.REASONING_OUTPUT === "hidden" ? "hidden" : "reasoning_content";
-    const reply = await handleChatCompletion(deps, scope, { json: chat, attachments, passthroughKey, reasoningOutput });
+    const reply = await handleChatCompletion(deps, scope, { json: chat, attachments, passthroughKey, reasoningOutput, client });
 
     const ctx: ResponseContext = { id: newResponseId(), createdAt: Math.floor(Date.now() / 1000), req };
     const keep = (output: Parameters<typeof messageTexts>[0]) => {
       if (req.store === false) return;
-      for (const [id, text] of messageTexts(output)) deps.thinking.put([id], [{ type: "text", text } as AnthropicContentBlock], scope);
+      for (const [id, text] of messageTexts(output)) deps.thinking.put([ownedId(client, id)], [{ type: "text", text } as AnthropicContentBlock], scope);
     };
     if (reply.kind === "json") {
       const response = fromChatCompletion(JSON.parse(reply.body) as ChatCompletionLike, ctx);
@@ -52,11 +54,12 @@ export function registerResponses(api: Hono<GatewayEnv>): void {
 }
 
 /** The texts of the messages that `item_reference` items name, looked up together. */
-async function storedTexts(req: ResponsesRequest, deps: GatewayDeps): Promise<Map<string, string>> {
+async function storedTexts(req: ResponsesRequest, deps: GatewayDeps, client: ClientIdentity | undefined): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (typeof req.input === "string") return found;
   const ids = [...new Set(req.input.flatMap((item) => ("type" in item && item.type === "item_reference" && item.id.startsWith(MESSAGE_ID_PREFIX) ? [item.id] : [])))];
-  const blocks = await Promise.all(ids.map((id) => deps.thinking.get(id)));
+  // Only the key that made an answer can reference it: the store is scoped by client key.
+  const blocks = await Promise.all(ids.map((id) => deps.thinking.get(ownedId(client, id))));
   ids.forEach((id, i) => {
     const b = blocks[i];
     if (b) found.set(id, b.map((x) => (x.type === "text" ? (x as { text?: string }).text ?? "" : "")).join(""));

@@ -3,6 +3,8 @@ import type { GatewayEnv } from "../app-env";
 import type { KeyStatus, UploadRecord } from "../../deps";
 import { GatewayError, invalidRequest } from "../../errors";
 import { redactSecrets } from "../../log";
+import { AdminService, type KeyJson, type UsageJson } from "../../tenancy/admin";
+import { lastDays, renderUsageSection } from "../../tenancy/usage-view";
 
 interface PendingUpload {
   fileId: string;
@@ -17,17 +19,23 @@ interface StatusView {
   generatedAt: string;
   keys: KeyStatus[];
   uploads: { pending: PendingUpload[]; error: string | null };
+  /** Client keys with their spend this period, and their usage per model and day (last 14 days). */
+  clientKeys?: KeyJson[];
+  usage?: UsageJson[];
+  usageError?: string | null;
 }
 
 /**
  * GET /status: the operator's view of the upstream keys and of uploads awaiting
- * cleanup. JSON for machines, a small HTML page for people. Behind client auth, and
- * still nothing secret on it: keys appear by their last four characters only.
+ * cleanup, and of client keys and their usage. JSON for machines, a small HTML page for
+ * people. Behind ADMIN_KEY (src/http/app.ts), and still nothing secret on it: keys
+ * appear by their last four characters only.
  */
 export function registerStatus(app: Hono<GatewayEnv>): void {
   app.get("/status", async (c) => {
     const deps = c.get("deps");
     const view = await buildView(await deps.keyPool.status(), () => deps.uploads.pending());
+    if (deps.tenancy) await addUsage(view, new AdminService(deps.tenancy));
     const wantsJson = c.req.query("format") === "json" || !(c.req.header("accept") ?? "").includes("text/html");
     const headers = { "cache-control": "no-store" };
     return wantsJson ? c.json(view, 200, headers) : c.html(renderHtml(view), 200, headers);
@@ -44,6 +52,20 @@ export function registerStatus(app: Hono<GatewayEnv>): void {
     if (enabled === 0) throw new GatewayError(404, `No upstream key ends in ${last4}.`, "not_found_error", "last4", "key_not_found");
     return c.json({ enabled, keys: await keyPool.status() });
   });
+}
+
+const USAGE_DAYS = 14;
+
+async function addUsage(view: StatusView, admin: AdminService): Promise<void> {
+  const today = new Date().toISOString().slice(0, 10);
+  try {
+    const [keys, usage] = await Promise.all([admin.list(), admin.usage({ from: lastDays(today, USAGE_DAYS)[0], to: today })]);
+    view.clientKeys = keys;
+    view.usage = usage.data;
+    view.usageError = null;
+  } catch (err) {
+    view.usageError = redactSecrets(`client key store unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 async function buildView(keys: KeyStatus[], pending: () => Promise<UploadRecord[]>): Promise<StatusView> {
@@ -97,7 +119,8 @@ ${v.keys.length === 0 ? "<p>No upstream keys configured (ANTHROPIC_API_KEYS).</p
 ${keyRows}
 </tbody></table>
 <p><small>Disabled keys stay out of rotation until the key is replaced in ANTHROPIC_API_KEYS, or, once fixed, re-enabled with
-<code>curl -X POST -H "Authorization: Bearer $APIKEY" https://&lt;gateway&gt;/status/keys/&lt;last four&gt;/enable</code>.</small></p>`}
+<code>curl -X POST -H "Authorization: Bearer $ADMIN_KEY" https://&lt;gateway&gt;/status/keys/&lt;last four&gt;/enable</code>.</small></p>`}
+${v.usageError ? `<h2>Usage</h2><p>${esc(v.usageError)}</p>` : v.clientKeys ? renderUsageSection(v.clientKeys, v.usage ?? [], v.generatedAt.slice(0, 10), USAGE_DAYS) : ""}
 <h2>Uploads awaiting cleanup</h2>
 ${v.uploads.error ? `<p>${esc(v.uploads.error)}</p>` : v.uploads.pending.length === 0 ? "<p>None.</p>" : `<table><thead><tr><th>file</th><th>name</th><th>uploaded by</th><th>bytes</th><th>uploaded</th><th>last used</th></tr></thead><tbody>
 ${uploadRows}

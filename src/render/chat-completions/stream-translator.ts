@@ -29,6 +29,11 @@ interface Block {
 
 export interface StreamSummary {
   usage: OpenAIUsage | null;
+  /** The upstream's own usage, merged over the stream (for billing), and whether its final count arrived. */
+  upstreamUsage: UpstreamUsage | null;
+  usageFinal: boolean;
+  /** Characters of answer the client was sent (set by the stream): an aborted stream's output estimate. */
+  outputChars?: number;
   thinking: ThinkingCapture | null;
   error: StreamError | null;
   finishReason: FinishReason | null;
@@ -90,6 +95,7 @@ export class StreamTranslator {
   #structuredSeen = false;
   #pendingText: string[] = [];
   #usage: UpstreamUsage = {};
+  #usageFinal = false;
   #sawUsage = false;
   #stopReason: string | null = null;
   #stopDetails: RefusalDetails | null = null;
@@ -147,6 +153,7 @@ export class StreamTranslator {
           if (ev.delta.stop_details != null) this.#stopDetails = ev.delta.stop_details;
         }
         this.#addUsage(ev.usage);
+        if (ev.usage) this.#usageFinal = true;
         return;
       case "message_stop":
         this.#complete();
@@ -173,7 +180,7 @@ export class StreamTranslator {
 
   summary(): StreamSummary {
     const thinking = this.#toolIds.length > 0 && this.#signed.length > 0 ? { toolCallIds: this.#toolIds, blocks: this.#signed } : null;
-    return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, thinking, error: this.#error, finishReason: this.#finish };
+    return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, upstreamUsage: this.#sawUsage ? { ...this.#usage } : null, usageFinal: this.#usageFinal, thinking, error: this.#error, finishReason: this.#finish };
   }
 
   #addUsage(u: UpstreamUsage | null | undefined): void {

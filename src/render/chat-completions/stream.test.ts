@@ -159,7 +159,13 @@ describe("stream and non-stream agree on every recorded body", () => {
         expect(out.toolCalls).toEqual((m.tool_calls ?? []).map((c) => (c.type === "function" ? { id: c.id, ...c.function } : null)));
         expect(out.finishReason).toBe(expected.completion.choices[0].finish_reason);
         expect(out.usage).toEqual(expected.completion.usage);
-        expect(summary).toEqual({ usage: expected.completion.usage, thinking: expected.thinking, error: null, finishReason: out.finishReason });
+        const { upstreamUsage, usageFinal, outputChars, ...rest } = summary;
+        expect(rest).toEqual({ usage: expected.completion.usage, thinking: expected.thinking, error: null, finishReason: out.finishReason });
+        // What billing reads: the upstream's own final count, and how much text went out.
+        expect(usageFinal).toBe(true);
+        expect(upstreamUsage?.output_tokens).toBe(msg.usage.output_tokens);
+        expect(upstreamUsage?.input_tokens).toBe(msg.usage.input_tokens);
+        expect(outputChars).toBeGreaterThan(0);
       }
     });
   }

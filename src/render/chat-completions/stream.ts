@@ -33,6 +33,7 @@ export function createChatCompletionStream(upstreamBody: ReadableStream<Uint8Arr
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
   let lastSent = Date.now();
+  let outputChars = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const finish = (reason?: StreamError) => {
@@ -43,6 +44,7 @@ export function createChatCompletionStream(upstreamBody: ReadableStream<Uint8Arr
     if (!translator.done) reader.cancel(reason?.message).catch(() => {});
     else reader.cancel().catch(() => {}); // message_stop seen: nothing more worth reading
     const summary = translator.summary();
+    summary.outputChars = outputChars;
     if (reason && !summary.error) summary.error = reason;
     try {
       ctx.onComplete?.(summary);
@@ -56,6 +58,7 @@ export function createChatCompletionStream(upstreamBody: ReadableStream<Uint8Arr
     const text = translator.take();
     if (text) {
       controller.enqueue(utf8.encode(text));
+      outputChars += text.length;
       lastSent = Date.now();
     }
     if (translator.done) {
