@@ -64,6 +64,11 @@ export const configSchema = z.object({
   STREAM_KEEPALIVE_MS: int(15_000),
   MODELS_CACHE_SECONDS: int(3600),
   MAX_UPSTREAM_ATTEMPTS: int(3),
+  /**
+   * When every usable key is rate limited and the soonest recovers within this many ms,
+   * a request waits for it instead of getting the gateway's own 429. 0 = never wait.
+   */
+  POOL_WAIT_MS: int(5_000),
 });
 
 export type Config = Omit<z.output<typeof configSchema>, "UPSTREAM"> & { UPSTREAM: "anthropic" | "simulator" };
