@@ -10,6 +10,7 @@ import { createConsoleLogger } from "./log";
 
 export { KeyPoolDO } from "./pool/key-pool-do";
 export { UploadTrackerDO } from "./uploads/upload-tracker-do";
+export { ClientKeysDO } from "./tenancy/client-keys-do";
 
 interface WorkerEnv extends Record<string, unknown> {
   KEY_POOL?: DurableObjectNamespace<KeyPoolDO>;
