@@ -1,4 +1,4 @@
-import { createApp } from "./app";
+import { createApp } from "./http/app";
 import { parseConfig, upstreamKeys, type Config } from "./config";
 import type { GatewayDeps } from "./deps";
 import { buildDeps } from "./runtime/build-deps";

@@ -2,7 +2,7 @@ import type { KeyChoice, KeyOutcome, KeyPool, KeyRefusal, Logger, RequestScope }
 import { keyHint, redactSecrets } from "../log";
 import { classifyStatus } from "./policy";
 import { clip, GatewayError } from "../errors";
-import { rebuiltResponse, type UpstreamResponse } from "../upstream";
+import { rebuiltResponse, type UpstreamResponse } from "../platforms/upstream";
 
 export interface FailoverOptions {
   pool: KeyPool;
