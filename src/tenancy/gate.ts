@@ -19,7 +19,8 @@ const OPEN_GATE: Gate = Object.freeze({ headers: {}, ticket: undefined }) as Gat
 /** `estimate` (prompt tokens) is only computed for a key that has a tokens-per-minute limit. */
 export function admit(deps: GatewayDeps, client: ClientIdentity | undefined, model: string, estimate: () => number): Gate {
   const tenancy = deps.tenancy;
-  if (!tenancy || !client) return OPEN_GATE;
+  // No model: the body is invalid and the core answers 400 without an upstream call.
+  if (!tenancy || !client || !model) return OPEN_GATE;
   const decision = tenancy.admit(client, model, estimate);
   if ("ok" in decision) return { headers: decision.headers, ticket: decision.ticket };
   throw new GatewayError(decision.status, decision.message, decision.type as OpenAIErrorType, decision.param, decision.code, decision.headers);

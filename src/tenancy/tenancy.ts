@@ -295,6 +295,6 @@ export function policyOf(key: ClientKeyRecord): KeyPolicy {
  * call id, Responses answer texts by message id): scoped to the client key, so that
  * another key asking for the same id finds nothing.
  */
-export function ownedId(client: ClientIdentity | undefined, id: string): string {
+export function ownedId(client: { readonly id: string } | undefined, id: string): string {
   return client ? `${client.id}/${id}` : id;
 }

@@ -10,6 +10,7 @@ export const EXPOSE_HEADERS = [
   "x-claude2api-upstream",
   "x-claude2api-context-trimmed",
   "x-claude2api-thinking",
+  "x-claude2api-local",
   // A managed client key's limits, as OpenAI names them (browser clients read them too).
   "x-ratelimit-limit-requests",
   "x-ratelimit-remaining-requests",

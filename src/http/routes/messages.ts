@@ -8,6 +8,7 @@ import { conversationAffinity } from "../../pool/affinity";
 import { redactSecrets } from "../../log";
 import { admit, settle, withGateHeaders, type Gate } from "../../tenancy/gate";
 import { estimateTokens, meterBody } from "../../tenancy/meter";
+import { assertModelId } from "../../models/model-id";
 
 /**
  * Anthropic-format passthrough for Anthropic-format clients (Claude Code, the
@@ -58,8 +59,12 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new GatewayError(400, `The request body must be a JSON object, not ${parsed === null ? "null" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`}.`, "invalid_request_error");
     }
+    // An id that cannot be a model id (CR/LF, control characters, 300 characters) is refused
+    // here; a well-formed unknown one goes upstream, which knows its own models.
+    const requested = (parsed as { model?: unknown }).model;
+    if (typeof requested === "string") assertModelId(requested);
     // The client key's limits before the upstream call; count_tokens is free but still a request.
-    const model = typeof (parsed as { model?: unknown }).model === "string" ? (parsed as { model: string }).model : "";
+    const model = typeof requested === "string" ? requested : "";
     gate = admit(deps, c.get("client"), model, () => estimateTokens(raw.byteLength));
     const version = c.req.header("anthropic-version") ?? config.ANTHROPIC_VERSION;
     const betas = (c.req.header("anthropic-beta") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
