@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ClaudeSimulator } from "./index";
 import { assemble, KEY, messagesRequest, parseSse, send } from "./test-support";
 
@@ -213,5 +213,24 @@ describe("document citations", () => {
     ] }] }));
     const message = assemble(parseSse(await res.text()));
     expect(message.content.flatMap((b: any) => b.citations ?? [])[0]).toMatchObject({ type: "char_location", cited_text: "Alpha beta." });
+  });
+});
+
+describe("web search shapes match the recorded stream", () => {
+  it("block starts, result entries, citations and message_delta usage carry the recorded fields", async () => {
+    const recorded = inject("recordedFixtures")["anthropic-web-search-tool.1.chunks.txt"]!.trim().split("\n").map((l) => JSON.parse(l));
+    const res = await new ClaudeSimulator().fetch(messagesRequest(ask("Tech news today?", [SEARCH], { stream: true, model: "claude-sonnet-4-20250514" })));
+    const ours = parseSse(await res.text()).map((e) => e.data);
+    const keys = (o: object) => Object.keys(o).sort();
+    const start = (list: any[], type: string) => list.find((e) => e.type === "content_block_start" && e.content_block.type === type).content_block;
+    expect(keys(start(ours, "server_tool_use"))).toEqual(keys(start(recorded, "server_tool_use")));
+    const result = (list: any[]) => start(list, "web_search_tool_result");
+    expect(keys(result(ours))).toEqual(keys(result(recorded)));
+    expect(keys(result(ours).content[0])).toEqual(keys(result(recorded).content[0]));
+    const citation = (list: any[]) => list.find((e) => e.delta?.type === "citations_delta").delta.citation;
+    expect(keys(citation(ours))).toEqual(keys(citation(recorded)));
+    const delta = (list: any[]) => list.find((e) => e.type === "message_delta");
+    expect(keys(delta(ours).usage)).toEqual(keys(delta(recorded).usage));
+    expect(keys(delta(ours).usage.server_tool_use)).toEqual(keys(delta(recorded).usage.server_tool_use));
   });
 });
