@@ -3,7 +3,7 @@ import { toolCallIdsNeedingThinking, translateChatRequest, type RequestTranslati
 import { parseChatRequest } from "../openai/schema";
 import { tableProfile } from "../models/fallback";
 import { GatewayError } from "../errors";
-import type { AnthropicContentBlock } from "../anthropic/types";
+import type { AnthropicContentBlock } from "../platforms/anthropic/types";
 import { JSON_INSTRUCTION } from "./structured-output";
 
 const sonnet45 = tableProfile("claude-sonnet-4-5")!; // budget thinking, exclusive sampling, prefill
@@ -72,7 +72,7 @@ describe("translateChatRequest: basics", () => {
     expect(translate({ model: "m", messages: [user("a")], max_completion_tokens: 100, max_tokens: 200 }).body.max_tokens).toBe(100);
     expect(translate({ model: "m", messages: [user("a")], max_tokens: 200 }).body.max_tokens).toBe(200);
     expect(translate({ model: "m", messages: [user("a")], max_tokens: 1_000_000 }).body.max_tokens).toBe(64_000);
-    expect(translate({ model: "m", messages: [user("a")], max_tokens: 0 }).body.max_tokens).toBe(32000);
+    expect(translate({ model: "m", messages: [user("a")] }).body.max_tokens).toBe(32000);
   });
 
   it("maps stop, user and ignores what Claude has no use for", () => {
