@@ -80,14 +80,16 @@ export class VertexFront {
       return anthropicError(400, "invalid_request_error", "There was an error parsing the body of your request");
     }
     if ("model" in body) return anthropicError(400, "invalid_request_error", "model: Extra inputs are not permitted");
-    if (body.anthropic_version !== "vertex-2023-10-16") return anthropicError(400, "invalid_request_error", `anthropic_version: Input should be 'vertex-2023-10-16'`);
+    // Vertex's own version; the newest Anthropic SDKs write their API version here instead, which it takes too.
+    const version = body.anthropic_version === "vertex-2023-10-16" ? "2023-06-01" : body.anthropic_version;
+    if (version !== "2023-06-01" && version !== "2026-10-21") return anthropicError(400, "invalid_request_error", `anthropic_version: Input should be 'vertex-2023-10-16'`);
     if (JSON.stringify(body.messages ?? null).includes('"type":"file"')) {
       return anthropicError(400, "invalid_request_error", "messages: file sources are not supported on Vertex AI (there is no Files API); send the content inline as base64.");
     }
     const { anthropic_version: _v, ...rest } = body;
     const stream = method === "streamRawPredict" && rest.stream === true;
     const betas = new Set((request.headers.get("anthropic-beta") ?? "").split(",").map((b) => b.trim()).filter(Boolean));
-    const ctx: RequestContext = { apiKey: grant.email, version: "2023-06-01", betas, signal: request.signal };
+    const ctx: RequestContext = { apiKey: grant.email, version, betas, signal: request.signal };
     try {
       const anthropicBody = { ...rest, model };
       if (!stream) delete anthropicBody.stream;

@@ -27,7 +27,7 @@ export function vertexDefaultBaseUrl(region: string): string {
 }
 
 export function vertexUrl(baseUrl: string, project: string, region: string, modelId: string, stream: boolean): string {
-  return `${baseUrl.replace(/\/+$/, "")}/v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(region)}/publishers/anthropic/models/${encodeURIComponent(modelId)}:${stream ? "streamRawPredict" : "rawPredict"}`;
+  return `${baseUrl.replace(/\/+$/, "")}/v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(region)}/publishers/anthropic/models/${encodeURIComponent(modelId).replace(/%40/g, "@")}:${stream ? "streamRawPredict" : "rawPredict"}`;
 }
 
 /** The Messages body without `model` (it is in the URL), with Vertex's version in the body; `stream` stays. */
