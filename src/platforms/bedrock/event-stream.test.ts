@@ -91,7 +91,7 @@ describe("Bedrock event stream → Anthropic SSE", () => {
 
   it("a corrupted frame (bad CRC) or a truncated one ends the stream with an error, never with silent garbage", async () => {
     const bad = chunk(EVENTS[2]);
-    bad[bad.length - 10] ^= 0xff;
+    bad[bad.length - 10] = bad[bad.length - 10]! ^ 0xff;
     const corrupted = await drain(bedrockStreamToSse(readerOver([chunk(EVENTS[0]), bad]), "Amazon Bedrock"));
     expect(corrupted).toContain("event: message_start");
     expect(corrupted).toMatch(/event: error\ndata: .*could not be decoded.*checksum/);
