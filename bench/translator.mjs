@@ -14,7 +14,7 @@ import { median } from "./lib/stats.mjs";
 
 const quick = process.argv.includes("--quick");
 const dir = process.env.BENCH_FIXTURES ?? fileURLToPath(new URL("../test/fixtures/anthropic-recorded/", import.meta.url));
-const { createChatCompletionStream } = await import(await bundleForNode("translate/stream.ts", "stream.mjs"));
+const { createChatCompletionStream } = await import(await bundleForNode("render/chat-completions/stream.ts", "stream.mjs"));
 
 /** One event per network chunk, as an upstream that flushes per event delivers them. */
 const streams = readdirSync(dir)

@@ -32,4 +32,15 @@ describe("parseConfig", () => {
   it("names every bad variable without echoing secrets", () => {
     expect(() => parseConfig({ DEFAULT_MAX_TOKENS: "lots", UPSTREAM: "openai" })).toThrow(/DEFAULT_MAX_TOKENS.*UPSTREAM|UPSTREAM.*DEFAULT_MAX_TOKENS/);
   });
+
+  it("reads ADMIN_KEY, DATA_DIR and PRICES, and refuses an admin key that is also a client key", () => {
+    const c = parseConfig({ ADMIN_KEY: " admin-key-0123456789 ", DATA_DIR: "/data", PRICES: '{"claude-new": {"input": 1, "output": 2}}' });
+    expect(c.ADMIN_KEY).toBe("admin-key-0123456789");
+    expect(c.DATA_DIR).toBe("/data");
+    expect(c.PRICES?.["claude-new"]).toMatchObject({ input: 1, output: 2, cache_read: 0.1 });
+    expect(parseConfig({}).ADMIN_KEY).toBeUndefined();
+    expect(() => parseConfig({ ADMIN_KEY: "short" })).toThrow(/ADMIN_KEY.*16/);
+    expect(() => parseConfig({ ADMIN_KEY: "admin-key-0123456789", APIKEY: "a,admin-key-0123456789" })).toThrow(/ADMIN_KEY: must differ/);
+    expect(() => parseConfig({ PRICES: "{nope" })).toThrow(/PRICES.*not valid JSON/);
+  });
 });

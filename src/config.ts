@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parsePriceOverrides, type ModelPrice } from "./tenancy/prices";
 
 /**
  * Everything the operator can set, as Worker vars/secrets (or environment variables
@@ -64,6 +65,30 @@ export const configSchema = z.object({
   STREAM_KEEPALIVE_MS: int(15_000),
   MODELS_CACHE_SECONDS: int(3600),
   MAX_UPSTREAM_ATTEMPTS: int(3),
+  /**
+   * The operator's key for the admin API (client keys, usage) and the status page.
+   * Unset: those answer 503 and say so. Never a client key.
+   */
+  ADMIN_KEY: z
+    .string()
+    .optional()
+    .transform((s) => s?.trim() || undefined)
+    .refine((s) => s === undefined || s.length >= 16, "ADMIN_KEY must be at least 16 characters (it guards every client key and all usage)"),
+  /** Node only: directory of the client key and usage database (client-keys.sqlite). Unset: kept in memory. */
+  DATA_DIR: z.string().optional().transform((s) => s?.trim() || undefined),
+  /** JSON price overrides per model ($ per million tokens), on top of the built-in table (src/tenancy/prices.ts). */
+  PRICES: z
+    .string()
+    .optional()
+    .transform((s, ctx): Record<string, ModelPrice> | undefined => {
+      if (!s?.trim()) return undefined;
+      try {
+        return parsePriceOverrides(s);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: e instanceof Error ? e.message : String(e) });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = Omit<z.output<typeof configSchema>, "UPSTREAM"> & { UPSTREAM: "anthropic" | "simulator" };
@@ -78,6 +103,9 @@ export function parseConfig(env: Record<string, unknown>): Config {
     throw new Error(`claude2api: invalid configuration: ${problems}`);
   }
   const data = result.data;
+  if (data.ADMIN_KEY && data.APIKEY.includes(data.ADMIN_KEY)) {
+    throw new Error("claude2api: invalid configuration: ADMIN_KEY: must differ from every APIKEY entry (the admin key is not a client key)");
+  }
   const upstream = data.UPSTREAM === "auto" ? (data.ANTHROPIC_API_KEYS.length ? "anthropic" : "simulator") : data.UPSTREAM;
   return { ...data, UPSTREAM: upstream };
 }

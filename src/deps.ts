@@ -1,7 +1,7 @@
 import type { Config } from "./config";
-import type { Upstream } from "./upstream";
+import type { Upstream } from "./platforms/upstream";
 import type { ModelProfile } from "./models/profile";
-import type { AnthropicContentBlock } from "./anthropic/types";
+import type { AnthropicContentBlock } from "./platforms/anthropic/types";
 import type { UploadTracker } from "./uploads/tracker";
 
 /**

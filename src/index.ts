@@ -1,4 +1,4 @@
-import { createApp } from "./app";
+import { createApp } from "./http/app";
 import { parseConfig, upstreamKeys, type Config } from "./config";
 import type { GatewayDeps } from "./deps";
 import { buildDeps } from "./runtime/build-deps";
@@ -10,6 +10,7 @@ import { createConsoleLogger } from "./log";
 
 export { KeyPoolDO } from "./pool/key-pool-do";
 export { UploadTrackerDO } from "./uploads/upload-tracker-do";
+export { ClientKeysDO } from "./tenancy/client-keys-do";
 
 interface WorkerEnv extends Record<string, unknown> {
   KEY_POOL?: DurableObjectNamespace<KeyPoolDO>;

@@ -2,7 +2,7 @@ import type { KeyOutcome, KeyPool, Logger, RequestScope } from "../deps";
 import { keyHint, redactSecrets } from "../log";
 import { classifyStatus } from "./policy";
 import { GatewayError } from "../errors";
-import { rebuiltResponse, type UpstreamResponse } from "../upstream";
+import { rebuiltResponse, type UpstreamResponse } from "../platforms/upstream";
 
 export interface FailoverOptions {
   pool: KeyPool;

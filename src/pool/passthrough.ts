@@ -1,4 +1,4 @@
-import type { HeaderLookup } from "../middleware/auth";
+import type { HeaderLookup } from "../http/middleware/auth";
 import type { Config } from "../config";
 import type { KeyPool, KeyStatus } from "../deps";
 

@@ -1,5 +1,5 @@
 import type { KeyOutcome } from "../deps";
-import type { UpstreamHeaders } from "../upstream";
+import type { UpstreamHeaders } from "../platforms/upstream";
 import { redactSecrets } from "../log";
 
 /**

@@ -1,8 +1,8 @@
 import type { Config } from "../config";
 import type { GatewayDeps, KeyPool, Logger, ModelCatalog, ThinkingStore, UploadTracker } from "../deps";
-import { fetchUpstream, type Upstream } from "../upstream";
-import { getJson } from "../anthropic/client";
-import { AnthropicFiles } from "../anthropic/files";
+import { fetchUpstream, type Upstream } from "../platforms/upstream";
+import { getJson } from "../platforms/anthropic/client";
+import { AnthropicFiles } from "../platforms/anthropic/files";
 import { CachedModelCatalog } from "../models/catalog";
 import { IsolateKeyPool } from "../pool/isolate-pool";
 import { MemoryKeyStateStore, type KeyStateStore } from "../pool/store";

@@ -111,3 +111,26 @@ declare module "node:buffer" {
     toString(encoding?: "utf8" | "latin1", start?: number, end?: number): string;
   }
 }
+
+declare module "node:sqlite" {
+  export class StatementSync {
+    all(...params: Array<string | number | null>): unknown[];
+    run(...params: Array<string | number | null>): { changes: number | bigint; lastInsertRowid: number | bigint };
+  }
+  export class DatabaseSync {
+    constructor(location: string);
+    exec(sql: string): void;
+    prepare(sql: string): StatementSync;
+    close(): void;
+  }
+}
+
+declare module "node:fs" {
+  export function mkdirSync(path: string, options?: { recursive?: boolean }): string | undefined;
+  export function mkdtempSync(prefix: string): string;
+  export function rmSync(path: string, options?: { recursive?: boolean; force?: boolean }): void;
+}
+
+declare module "node:os" {
+  export function tmpdir(): string;
+}

@@ -17,8 +17,8 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
-import type { ChunkReader, Upstream, UpstreamHeaders, UpstreamInit, UpstreamResponse } from "../upstream";
-import { utf8Text } from "./node-body";
+import type { ChunkReader, Upstream, UpstreamHeaders, UpstreamInit, UpstreamResponse } from "../platforms/upstream";
+import { utf8Text } from "../http/node-body";
 
 export interface NodeUpstreamOptions {
   /** Sockets per upstream host (default 256); idle ones are kept open for reuse. */

@@ -1,15 +1,15 @@
 /**
  * The gateway on Node (self-hosting, benchmarks): `npm run start:node`. The same Hono app,
- * behind node:http with a direct path for chat completions (src/runtime/node-server.ts).
+ * behind node:http with a direct path for chat completions (src/http/node-server.ts).
  * Configured from environment variables with the Worker's names, plus ADDRESS
  * (host:port, default 0.0.0.0:8080). Shared state (key pool, uploads, thinking) lives
  * in this process.
  */
-import { createApp } from "../app";
+import { createApp } from "../http/app";
 import { parseConfig, type Config } from "../config";
 import { buildDeps } from "./build-deps";
 import { createNodeUpstream } from "./node-upstream";
-import { createNodeServer } from "./node-server";
+import { createNodeServer } from "../http/node-server";
 import { createConsoleLogger } from "../log";
 
 const log = createConsoleLogger({ runtime: "node" });

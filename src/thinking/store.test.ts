@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TieredThinkingStore, workersCacheBlobs } from "./store";
-import type { AnthropicContentBlock } from "../anthropic/types";
+import type { AnthropicContentBlock } from "../platforms/anthropic/types";
 
 const block = (text: string) => ({ type: "thinking", thinking: text, signature: "sig-" + text }) as unknown as AnthropicContentBlock;
 const pending: Promise<unknown>[] = [];

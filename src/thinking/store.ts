@@ -1,4 +1,4 @@
-import type { AnthropicContentBlock } from "../anthropic/types";
+import type { AnthropicContentBlock } from "../platforms/anthropic/types";
 import type { RequestScope, ThinkingStore } from "../deps";
 
 /**

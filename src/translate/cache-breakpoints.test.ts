@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest, AnthropicTextBlockParam } from "../anthropic/types";
+import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest, AnthropicTextBlockParam } from "../platforms/anthropic/types";
 import { ClaudeSimulator } from "../simulator";
 import { applyCacheBreakpoints, MAX_CACHE_BREAKPOINTS } from "./cache-breakpoints";
 

@@ -1,4 +1,4 @@
-import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../anthropic/types";
+import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../platforms/anthropic/types";
 
 /** Anthropic rejects a request with more than four cache_control breakpoints. */
 export const MAX_CACHE_BREAKPOINTS = 4;

@@ -1,6 +1,6 @@
 import type {
   AnthropicContentBlockParam,
-} from "../anthropic/types";
+} from "../platforms/anthropic/types";
 import type {
   CacheControlEphemeral,
   DocumentBlockParam,
@@ -10,7 +10,7 @@ import type {
 import type { ChatCacheControl, ChatContentPart } from "../openai/schema";
 import { clip, invalidRequest } from "../errors";
 import { decodeBase64 } from "../uploads/base64";
-import { FILES_BETA } from "../anthropic/files";
+import { FILES_BETA } from "../platforms/anthropic/files";
 import type { Attachment, AttachmentLookup } from "../attachments/table";
 import { base64Length } from "../attachments/base64";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnthropicMessageParam, AnthropicRequest } from "../anthropic/types";
+import type { AnthropicMessageParam, AnthropicRequest } from "../platforms/anthropic/types";
 import { ClaudeSimulator } from "../simulator";
 import { parseContextOverflow, trimForContext } from "./context-trim";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../anthropic/types";
+import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../platforms/anthropic/types";
 import { HISTORY_TITLE, packHistory } from "./history";
 import { messageChars } from "./turns";
 

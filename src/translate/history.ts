@@ -1,4 +1,4 @@
-import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../anthropic/types";
+import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../platforms/anthropic/types";
 import { messageChars, turnStarts } from "./turns";
 
 export const HISTORY_TITLE = "Earlier part of this conversation";

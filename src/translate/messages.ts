@@ -1,4 +1,4 @@
-import type { AnthropicContentBlock, AnthropicContentBlockParam, AnthropicMessageParam, AnthropicTextBlockParam } from "../anthropic/types";
+import type { AnthropicContentBlock, AnthropicContentBlockParam, AnthropicMessageParam, AnthropicTextBlockParam } from "../platforms/anthropic/types";
 import type { ChatAssistantMessage, ChatMessage, ChatRequest } from "../openai/schema";
 import type { ModelProfile } from "../models/profile";
 import { clip, invalidRequest } from "../errors";

@@ -1,4 +1,4 @@
-import type { AnthropicContentBlock, AnthropicThinking } from "../anthropic/types";
+import type { AnthropicContentBlock, AnthropicThinking } from "../platforms/anthropic/types";
 import type { RedactedThinkingBlockParam, ThinkingBlockParam } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { ChatAssistantMessage, ChatRequest, ReasoningEffortInput } from "../openai/schema";
 import type { EffortLevel, ModelProfile } from "../models/profile";

@@ -3,7 +3,7 @@ import { toolCallIdsNeedingThinking, translateChatRequest, type RequestTranslati
 import { parseChatRequest } from "../openai/schema";
 import { tableProfile } from "../models/fallback";
 import { GatewayError } from "../errors";
-import type { AnthropicContentBlock } from "../anthropic/types";
+import type { AnthropicContentBlock } from "../platforms/anthropic/types";
 import { JSON_INSTRUCTION } from "./structured-output";
 
 const sonnet45 = tableProfile("claude-sonnet-4-5")!; // budget thinking, exclusive sampling, prefill

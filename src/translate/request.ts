@@ -1,4 +1,4 @@
-import type { AnthropicContentBlock, AnthropicRequest, AnthropicTool, AnthropicToolChoice } from "../anthropic/types";
+import type { AnthropicContentBlock, AnthropicRequest, AnthropicTool, AnthropicToolChoice } from "../platforms/anthropic/types";
 import type { ChatAssistantMessage, ChatRequest } from "../openai/schema";
 import type { ModelProfile } from "../models/profile";
 import { resolveRequestedModel } from "../models/model-id";

@@ -1,4 +1,4 @@
-import type { AnthropicTool, AnthropicToolChoice } from "../anthropic/types";
+import type { AnthropicTool, AnthropicToolChoice } from "../platforms/anthropic/types";
 import type { JSONOutputFormat } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { ChatRequest } from "../openai/schema";
 import type { ModelProfile } from "../models/profile";

@@ -1,4 +1,4 @@
-import type { AnthropicTool, AnthropicToolChoice } from "../anthropic/types";
+import type { AnthropicTool, AnthropicToolChoice } from "../platforms/anthropic/types";
 import type { ChatFunctionDefinition, ChatRequest } from "../openai/schema";
 import type { ModelProfile } from "../models/profile";
 import { clip, invalidRequest } from "../errors";

@@ -1,4 +1,4 @@
-import type { AnthropicMessageParam } from "../anthropic/types";
+import type { AnthropicMessageParam } from "../platforms/anthropic/types";
 
 /**
  * Indexes of the messages where a new turn starts: a user message that answers no tool

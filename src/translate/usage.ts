@@ -1,4 +1,4 @@
-import type { AnthropicUsage } from "../anthropic/types";
+import type { AnthropicUsage } from "../platforms/anthropic/types";
 import type { CompletionUsage } from "../openai/types";
 
 /** Anthropic usage as it may really arrive: every field optional, many nullable. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../anthropic/types";
-import { FILES_BETA } from "../anthropic/files";
+import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../platforms/anthropic/types";
+import { FILES_BETA } from "../platforms/anthropic/files";
 import { offloadLargeAttachments, type OffloadContext } from "./offload";
 import { fakePdfBase64, KEY_A, KEY_B, scope, silentLog, uploadRig } from "./test-support";
 

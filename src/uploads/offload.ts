@@ -1,6 +1,6 @@
-import type { AnthropicFiles } from "../anthropic/files";
-import { FILES_BETA } from "../anthropic/files";
-import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../anthropic/types";
+import type { AnthropicFiles } from "../platforms/anthropic/files";
+import { FILES_BETA } from "../platforms/anthropic/files";
+import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../platforms/anthropic/types";
 import type { Logger, RequestScope } from "../deps";
 import { GatewayError, invalidRequest } from "../errors";
 import { base64DecodedLength, decodeBase64 } from "./base64";

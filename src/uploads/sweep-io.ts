@@ -1,4 +1,4 @@
-import type { AnthropicFiles } from "../anthropic/files";
+import type { AnthropicFiles } from "../platforms/anthropic/files";
 import type { SweepIO } from "./sweep";
 import { keyHash } from "./tracker";
 

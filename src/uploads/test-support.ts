@@ -1,7 +1,7 @@
-import { AnthropicFiles } from "../anthropic/files";
+import { AnthropicFiles } from "../platforms/anthropic/files";
 import type { RequestScope } from "../deps";
 import { ClaudeSimulator } from "../simulator";
-import type { Upstream } from "../upstream";
+import type { Upstream } from "../platforms/upstream";
 import { MemoryUploadTracker } from "./memory-tracker";
 import { filesSweepIO } from "./sweep-io";
 

@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { AnthropicFiles } from "../anthropic/files";
+import { AnthropicFiles } from "../platforms/anthropic/files";
 import { ClaudeSimulator } from "../simulator";
 import { DurableUploadTracker } from "./durable-tracker";
 import { keyHash, type UploadRecord } from "./tracker";

@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { AnthropicFiles } from "../anthropic/files";
+import { AnthropicFiles } from "../platforms/anthropic/files";
 import { parseConfig, type Config } from "../config";
 import { createConsoleLogger } from "../log";
-import { fetchUpstream, type Upstream } from "../upstream";
+import { fetchUpstream, type Upstream } from "../platforms/upstream";
 import { INTENT_GRACE_MS, runSweep, type SweepResult, type SweepStore } from "./sweep";
 import { filesSweepIO } from "./sweep-io";
 import type { UploadIntent, UploadOwner, UploadRecord } from "./tracker";

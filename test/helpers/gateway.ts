@@ -1,4 +1,4 @@
-import { createApp } from "../../src/app";
+import { createApp } from "../../src/http/app";
 import { parseConfig } from "../../src/config";
 import { buildDeps } from "../../src/runtime/build-deps";
 import { ClaudeSimulator, type SimulatorOptions } from "../../src/simulator";

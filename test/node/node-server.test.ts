@@ -12,14 +12,14 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import OpenAI, { toFile } from "openai";
 import { afterAll, describe, expect, it } from "vitest";
-import { createApp, type Gateway } from "../../src/app";
+import { createApp, type Gateway } from "../../src/http/app";
 import { parseConfig } from "../../src/config";
 import type { Logger } from "../../src/deps";
 import { buildDeps } from "../../src/runtime/build-deps";
-import { createNodeServer } from "../../src/runtime/node-server";
+import { createNodeServer } from "../../src/http/node-server";
 import { createNodeUpstream } from "../../src/runtime/node-upstream";
 import { ClaudeSimulator, type SimulatorOptions } from "../../src/simulator";
-import type { Upstream, UpstreamInit } from "../../src/upstream";
+import type { Upstream, UpstreamInit } from "../../src/platforms/upstream";
 import { sseEvents } from "../helpers/gateway";
 
 const CLIENT_KEY = "node-test-client-key-0123456789";

@@ -1,0 +1,126 @@
+/**
+ * The Node server: node:http in front of the gateway's fetch, with one direct path.
+ *
+ * POST …/chat/completions, the request that carries the load, is served straight from
+ * node:http: body bytes in, the same chat core as on Workers (src/core/chat/handle-chat.ts),
+ * plain strings or the translated stream out. Everything else (models, files, messages,
+ * status, preflight, health, 404s) goes through the app's fetch via @hono/node-server.
+ *
+ * Why: Hono's Node adapter builds a web Request per request and writes a web Response
+ * back, and on Node those (undici, web streams) cost more CPU than all of the gateway's
+ * own work; the chat path without them measured about half the CPU per request
+ * (bench/RESULTS.md). The direct path makes the same decisions as the app because it
+ * calls the same functions: authorizeClient, handleChatCompletion, errorReply,
+ * corsHeaders. test/node/node-server.test.ts runs the same requests through both (the
+ * app's fetch serves chat from a web Request: src/http/web-route.ts).
+ */
+import { Buffer } from "node:buffer";
+import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import type { Gateway } from "./app";
+import type { GatewayDeps, RequestScope } from "../deps";
+import { GatewayError } from "../errors";
+import { authorizeClient, type HeaderLookup } from "./middleware/auth";
+import { corsHeaders } from "./middleware/cors";
+import { errorReply } from "../openai/errors";
+import { attachmentThreshold, handleChatCompletion, type ChatReply } from "../core/chat/handle-chat";
+import { isChatCompletions } from "./web-route";
+import { readNodeJsonBody } from "./node-body";
+
+export function createNodeServer(app: Gateway, deps: GatewayDeps): Server {
+  const viaHono = getRequestListener(app.fetch);
+  return http.createServer((req, res) => {
+    if (isChatCompletions(req.method, req.url)) void serveChat(req, res, deps);
+    else void viaHono(req as never, res as never);
+  });
+}
+
+function pathOf(url: string | undefined): string {
+  const u = url ?? "/";
+  const q = u.indexOf("?");
+  return q < 0 ? u : u.slice(0, q);
+}
+
+async function serveChat(req: IncomingMessage, res: ServerResponse, deps: GatewayDeps): Promise<void> {
+  const headers = nodeHeaders(req);
+  const cors = corsHeaders(headers.get("origin") || "*");
+  const client = new AbortController();
+  // 'close' before the answer finished: the client went away; the upstream call is aborted.
+  res.once("close", () => {
+    if (!res.writableFinished) client.abort(new DOMException("The client closed the request.", "AbortError"));
+  });
+  const scope: RequestScope = {
+    waitUntil: (p) => void p.catch((e: unknown) => deps.log.warn("background_task_failed", { error: String(e) })),
+    signal: client.signal,
+  };
+  try {
+    const auth = authorizeClient(headers, deps.config);
+    if (!auth.ok) {
+      req.resume();
+      return sendError(res, auth.error, { ...cors, ...auth.headers });
+    }
+    const { json, attachments } = await readNodeJsonBody(req, attachmentThreshold(deps, auth.passthroughKey));
+    const reply = await handleChatCompletion(deps, scope, { json, attachments, passthroughKey: auth.passthroughKey });
+    await sendReply(res, reply, cors, client.signal);
+  } catch (err) {
+    if (!(err instanceof GatewayError)) deps.log.error("unhandled_error", { path: pathOf(req.url), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    if (res.headersSent) res.destroy();
+    else sendError(res, err, cors);
+  }
+}
+
+function sendError(res: ServerResponse, err: unknown, extra: Record<string, string>): void {
+  const { status, headers, body } = errorReply(err);
+  sendBytes(res, status, { ...headers, ...extra }, body);
+}
+
+function sendBytes(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  headers["content-length"] = String(Buffer.byteLength(body, "utf8"));
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+async function sendReply(res: ServerResponse, reply: ChatReply, cors: Record<string, string>, signal: AbortSignal): Promise<void> {
+  if (reply.kind === "json") return sendBytes(res, 200, Object.assign(reply.headers, cors), reply.body);
+  res.writeHead(200, { ...reply.headers, ...cors });
+  const reader = reply.body.getReader();
+  // The translator watches the same signal and ends its stream; cancelling also frees it at once.
+  const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await drained(res);
+      if (res.destroyed) break;
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed) return resolve();
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+/** Header lookups over node's parsed request headers (lower-case names; repeats joined). */
+function nodeHeaders(req: IncomingMessage): HeaderLookup {
+  return {
+    get(name) {
+      const v = req.headers[name];
+      return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+    },
+  };
+}

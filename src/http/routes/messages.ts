@@ -1,0 +1,78 @@
+import type { Context, Hono } from "hono";
+import type { GatewayEnv } from "../app-env";
+import { GatewayError } from "../../errors";
+import { anthropicHeaders, upstreamUrl } from "../../platforms/anthropic/client";
+import { poolFor, callWithFailover } from "../../pool/dispatch";
+import { MAX_BODY_BYTES } from "../json-body";
+import { conversationAffinity } from "../../pool/affinity";
+import { redactSecrets } from "../../log";
+
+/**
+ * Anthropic-format passthrough for Anthropic-format clients (Claude Code, the
+ * Anthropic SDKs): same key pool and failover, body and stream passed through
+ * untouched. Errors the gateway itself raises are rendered in Anthropic's shape,
+ * since that is what these clients parse.
+ */
+export function registerMessages(app: Hono<GatewayEnv>): void {
+  app.post("/messages", (c) => forward(c, "/v1/messages"));
+  app.post("/messages/count_tokens", (c) => forward(c, "/v1/messages/count_tokens"));
+}
+
+const ANTHROPIC_TYPE: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  502: "api_error",
+  503: "overloaded_error",
+  504: "timeout_error",
+};
+
+function anthropicError(err: GatewayError): Response {
+  const body = { type: "error", error: { type: ANTHROPIC_TYPE[err.status] ?? "api_error", message: redactSecrets(err.message) } };
+  return new Response(JSON.stringify(body), { status: err.status, headers: { "content-type": "application/json", ...err.headers } });
+}
+
+async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> {
+  const deps = c.get("deps");
+  const scope = c.get("scope");
+  const { config } = deps;
+  try {
+    const declared = Number(c.req.header("content-length") ?? "0");
+    if (declared > MAX_BODY_BYTES) throw new GatewayError(413, `Request body too large: ${declared} bytes > ${MAX_BODY_BYTES} bytes.`, "invalid_request_error");
+    const raw = await c.req.raw.arrayBuffer();
+    // A chunked body declares no length: check what actually arrived.
+    if (raw.byteLength > MAX_BODY_BYTES) throw new GatewayError(413, `Request body too large: ${raw.byteLength} bytes > ${MAX_BODY_BYTES} bytes.`, "invalid_request_error");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(raw));
+    } catch (e) {
+      throw new GatewayError(400, `The request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, "invalid_request_error");
+    }
+    // Refused here rather than forwarded: every key would get the same 400.
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new GatewayError(400, `The request body must be a JSON object, not ${parsed === null ? "null" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`}.`, "invalid_request_error");
+    }
+    const version = c.req.header("anthropic-version") ?? config.ANTHROPIC_VERSION;
+    const betas = (c.req.header("anthropic-beta") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const pool = poolFor(deps, c.get("passthroughKey"));
+    const { response } = await callWithFailover(deps, scope, pool, (key, signal) =>
+      deps.upstream(upstreamUrl(config.ANTHROPIC_BASE_URL, path), { method: "POST", headers: anthropicHeaders(key, version, betas), body: raw, signal }),
+      { affinity: conversationAffinity(parsed) },
+    );
+    // Pass the upstream answer through as it is, success or error, minus hop headers.
+    const headers = new Headers();
+    for (const name of ["content-type", "request-id", "retry-after", "x-should-retry"]) {
+      const v = response.headers.get(name);
+      if (v) headers.set(name, v);
+    }
+    response.headers.forEach((v, name) => {
+      if (name.startsWith("anthropic-ratelimit-")) headers.set(name, v);
+    });
+    return new Response(response.body, { status: response.status, headers });
+  } catch (err) {
+    if (err instanceof GatewayError) return anthropicError(err);
+    throw err;
+  }
+}

@@ -1,0 +1,129 @@
+import type { AnthropicContentBlock, AnthropicMessage } from "../../platforms/anthropic/types";
+import type { ChatCompletion, ChatCompletionMessageToolCall, FinishReason } from "../../openai/types";
+import type { ChatCompletionMessage } from "openai/resources/chat/completions/completions";
+import { refusalText, toFinishReason } from "../../translate/finish-reason";
+import { toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
+
+export interface ResponseContext {
+  id: string; // "chatcmpl-…", one per request/stream
+  created: number; // unix seconds
+  model: string; // the model name AS THE CLIENT ASKED (e.g. "claude-sonnet-4-5-think")
+  reasoningOutput: "reasoning_content" | "think_tags" | "hidden";
+  /** When structured output was emulated with a forced tool: its input becomes the message content. */
+  structuredOutput?: { mode: "native" } | { mode: "tool"; toolName: string };
+  /** The request used legacy `functions`: a call is answered as `function_call` (one), as OpenAI does. */
+  legacyFunctions?: boolean;
+}
+
+/** Signed thinking blocks to remember for the next turn, keyed by the tool call ids of the same turn. */
+export interface ThinkingCapture {
+  toolCallIds: string[];
+  blocks: AnthropicContentBlock[];
+}
+
+export type AssistantMessage = ChatCompletionMessage & { reasoning_content?: string };
+export type ChatCompletionResult = Omit<ChatCompletion, "choices" | "usage"> & {
+  choices: [{ index: 0; message: AssistantMessage; logprobs: null; finish_reason: FinishReason }];
+  usage: OpenAIUsage;
+};
+
+/**
+ * How reasoning is shown. `<think>` tags inside a structured-output answer would make
+ * the JSON unparseable, so think_tags falls back to hidden there.
+ */
+export function reasoningMode(ctx: ResponseContext): ResponseContext["reasoningOutput"] {
+  return ctx.reasoningOutput === "think_tags" && ctx.structuredOutput ? "hidden" : ctx.reasoningOutput;
+}
+
+/** Thinking blocks are separate passes of reasoning; a blank line keeps them readable when joined. */
+export const THINKING_SEPARATOR = "\n\n";
+
+/** A non-streamed Anthropic Message → an OpenAI chat.completion, plus what to remember for the next turn. */
+export function translateMessage(
+  msg: AnthropicMessage,
+  ctx: ResponseContext,
+): { completion: ChatCompletionResult; thinking: ThinkingCapture | null } {
+  const mode = reasoningMode(ctx);
+  const forcedTool = ctx.structuredOutput?.mode === "tool" ? ctx.structuredOutput.toolName : null;
+
+  let text = "";
+  let reasoning: string | null = null;
+  let structured: string | null = null;
+  const toolCalls: ChatCompletionMessageToolCall[] = [];
+  const signed: AnthropicContentBlock[] = [];
+  const annotations: NonNullable<ChatCompletionMessage["annotations"]> = [];
+
+  for (const block of (msg.content ?? []) as AnthropicContentBlock[]) {
+    switch (block.type) {
+      case "text": {
+        const start = text.length;
+        text += block.text ?? "";
+        // Web search citations: OpenAI's own shape for them, pointing into the content.
+        for (const c of block.citations ?? []) {
+          if (c.type === "web_search_result_location" && c.url) {
+            annotations.push({ type: "url_citation", url_citation: { url: c.url, title: c.title ?? c.url, start_index: start, end_index: text.length } });
+          }
+        }
+        break;
+      }
+      case "thinking":
+        signed.push(block);
+        // display:"omitted" gives an empty thinking with a signature: nothing to show.
+        if (block.thinking) reasoning = reasoning === null ? block.thinking : reasoning + THINKING_SEPARATOR + block.thinking;
+        break;
+      case "redacted_thinking":
+        signed.push(block);
+        break;
+      case "tool_use":
+        if (forcedTool !== null && block.name === forcedTool && structured === null) {
+          structured = JSON.stringify(block.input ?? {});
+        } else {
+          toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+        }
+        break;
+      default:
+        // server_tool_use, *_tool_result, fallback, container_upload…: work done on
+        // Anthropic's side, not calls the client could execute; the text carries the answer.
+        break;
+    }
+  }
+
+  // The forced tool's input is the answer; any preamble text around it would break the JSON.
+  let content: string | null = structured ?? text;
+  if (mode === "think_tags" && reasoning !== null) {
+    const tagged = `<think>${reasoning}</think>`;
+    content = tagged + content;
+    for (const a of annotations) {
+      a.url_citation.start_index += tagged.length;
+      a.url_citation.end_index += tagged.length;
+    }
+  }
+  if (content === "" && toolCalls.length > 0) content = null;
+
+  let finish = toFinishReason(msg.stop_reason);
+  if (toolCalls.length > 0) finish = "tool_calls";
+  else if (finish === "tool_calls") finish = "stop";
+
+  const message: AssistantMessage = {
+    role: "assistant",
+    content,
+    refusal: msg.stop_reason === "refusal" ? refusalText(msg.stop_details) : null,
+  };
+  if (mode === "reasoning_content" && reasoning !== null) message.reasoning_content = reasoning;
+  if (toolCalls.length > 0 && ctx.legacyFunctions) {
+    message.function_call = (toolCalls[0] as Extract<ChatCompletionMessageToolCall, { type: "function" }>).function;
+    finish = "function_call";
+  } else if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (annotations.length > 0 && structured === null) message.annotations = annotations;
+
+  const completion: ChatCompletionResult = {
+    id: ctx.id,
+    object: "chat.completion",
+    created: ctx.created,
+    model: ctx.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
+    usage: toOpenAIUsage(msg.usage as UpstreamUsage),
+  };
+  const thinking = toolCalls.length > 0 && signed.length > 0 ? { toolCallIds: toolCalls.map((t) => t.id), blocks: signed } : null;
+  return { completion, thinking };
+}

@@ -1,0 +1,364 @@
+import type { AnthropicContentBlock } from "../../platforms/anthropic/types";
+import type { FinishReason } from "../../openai/types";
+import { ChunkWriter, DONE, errorChunk, type StreamError } from "./chunk-writer";
+import { refusalText, toFinishReason, type RefusalDetails } from "../../translate/finish-reason";
+import { reasoningMode, THINKING_SEPARATOR, type ResponseContext, type ThinkingCapture } from "./completion";
+import { mergeUsage, toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
+
+const enum Kind {
+  Ignore,
+  Text,
+  Thinking,
+  Redacted,
+  Tool,
+  Structured,
+}
+
+interface Block {
+  kind: Kind;
+  /** Tool: the OpenAI tool_calls index (a per-call counter, never the Anthropic block index). */
+  call: number;
+  /** Tool/Structured: whether a non-empty argument fragment went out. */
+  args: boolean;
+  /** Tool/Structured: input carried whole on content_block_start, sent only if no deltas follow. */
+  startInput: string;
+  /** Thinking: its text, kept because the signature only verifies with the exact text. */
+  parts: string[];
+  signature: string;
+}
+
+export interface StreamSummary {
+  usage: OpenAIUsage | null;
+  thinking: ThinkingCapture | null;
+  error: StreamError | null;
+  finishReason: FinishReason | null;
+}
+
+export const LOST: StreamError = {
+  type: "upstream_error",
+  message: "The upstream connection was lost mid-answer; the response is incomplete.",
+};
+
+const ERROR_LABELS: Record<string, string> = {
+  overloaded_error: "overloaded",
+  rate_limit_error: "rate limited",
+  api_error: "internal error",
+  timeout_error: "timeout",
+  invalid_request_error: "rejected the request",
+  authentication_error: "authentication failed",
+  permission_error: "permission denied",
+  not_found_error: "not found",
+  billing_error: "billing error",
+  request_too_large: "request too large",
+};
+
+/** `event: error` from Anthropic → the message a user reads: who failed, how, and Anthropic's words. */
+export function upstreamError(err: { type?: unknown; message?: unknown } | null | undefined): StreamError {
+  const type = typeof err?.type === "string" && err.type ? err.type : "api_error";
+  const message = typeof err?.message === "string" && err.message ? err.message : "no details given";
+  return { type, message: `Upstream ${ERROR_LABELS[type] ?? "error"} (${type}): ${message}` };
+}
+
+/**
+ * The streaming translation as a synchronous state machine: Anthropic stream events
+ * in, OpenAI chunk text appended to `out`. No I/O, no timers, so it is tested
+ * event by event; stream.ts wires it to bytes. Nothing of the answer is buffered except
+ * thinking text (needed to replay signed blocks) and, in forced-tool structured mode,
+ * the short preamble text that must not precede the JSON.
+ */
+export class StreamTranslator {
+  /** Chunk text produced since the last take(). */
+  out = "";
+  /** True once the stream's last bytes ([DONE]) are in `out`. */
+  done = false;
+
+  readonly #w: ChunkWriter;
+  readonly #mode: ResponseContext["reasoningOutput"];
+  readonly #forcedTool: string | null;
+  readonly #legacy: boolean;
+  readonly #includeUsage: boolean;
+
+  #started = false;
+  #messageId: string | null = null;
+  #blocks: (Block | undefined)[] = [];
+  #calls = 0;
+  #toolIds: string[] = [];
+  #signed: AnthropicContentBlock[] = [];
+  #thinkOpen = false;
+  #answered = false;
+  #reasoned = false;
+  #structuredSeen = false;
+  #pendingText: string[] = [];
+  #usage: UpstreamUsage = {};
+  #sawUsage = false;
+  #stopReason: string | null = null;
+  #stopDetails: RefusalDetails | null = null;
+  #error: StreamError | null = null;
+  #finish: FinishReason | null = null;
+
+  constructor(ctx: ResponseContext, includeUsage: boolean) {
+    this.#w = new ChunkWriter(ctx.id, ctx.created, ctx.model);
+    this.#mode = reasoningMode(ctx);
+    this.#forcedTool = ctx.structuredOutput?.mode === "tool" ? ctx.structuredOutput.toolName : null;
+    this.#legacy = ctx.legacyFunctions === true;
+    this.#includeUsage = includeUsage;
+  }
+
+  take(): string {
+    const s = this.out;
+    this.out = "";
+    return s;
+  }
+
+  /** One SSE event as received: the data is parsed here, once. */
+  data(event: string | undefined, data: string): void {
+    if (this.done || data === "") return;
+    let ev: any;
+    try {
+      ev = JSON.parse(data);
+    } catch {
+      // A lost fragment could be any part of the answer: better an error than a silent gap.
+      this.fail({ type: "upstream_error", message: "The upstream sent malformed data mid-answer; the response is incomplete." });
+      return;
+    }
+    if (ev === null || typeof ev !== "object") return;
+    if (typeof ev.type !== "string" && event) ev.type = event;
+    this.event(ev);
+  }
+
+  event(ev: any): void {
+    if (this.done) return;
+    switch (ev.type) {
+      case "content_block_delta":
+        this.#delta(ev);
+        return;
+      case "content_block_start":
+        this.#blockStart(ev.index, ev.content_block);
+        return;
+      case "content_block_stop":
+        this.#blockStop(ev.index);
+        return;
+      case "message_start":
+        this.#messageStart(ev.message);
+        return;
+      case "message_delta":
+        if (ev.delta) {
+          if (ev.delta.stop_reason != null) this.#stopReason = ev.delta.stop_reason;
+          if (ev.delta.stop_details != null) this.#stopDetails = ev.delta.stop_details;
+        }
+        this.#addUsage(ev.usage);
+        return;
+      case "message_stop":
+        this.#complete();
+        return;
+      case "error":
+        this.fail(upstreamError(ev.error));
+        return;
+      default:
+        return; // ping, and event types newer than this code
+    }
+  }
+
+  /** Upstream body ended. Without message_stop the answer is cut off, whatever came before. */
+  end(): void {
+    if (!this.done) this.fail(LOST);
+  }
+
+  fail(error: StreamError): void {
+    if (this.done) return;
+    this.#error = error;
+    this.out += errorChunk(error) + DONE;
+    this.done = true;
+  }
+
+  summary(): StreamSummary {
+    const thinking = this.#toolIds.length > 0 && this.#signed.length > 0 ? { toolCallIds: this.#toolIds, blocks: this.#signed } : null;
+    return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, thinking, error: this.#error, finishReason: this.#finish };
+  }
+
+  #addUsage(u: UpstreamUsage | null | undefined): void {
+    if (!u) return;
+    mergeUsage(this.#usage, u);
+    this.#sawUsage = true;
+  }
+
+  #start(): void {
+    this.#started = true;
+    this.out += this.#w.role();
+  }
+
+  #messageStart(message: { id?: string; usage?: UpstreamUsage } | undefined): void {
+    const id = message?.id ?? null;
+    if (this.#messageId !== null) {
+      // Same id: a duplicated frame, harmless. Another id: two answers spliced together;
+      // what was already sent of the first cannot be taken back, so the stream is corrupt.
+      if (id !== this.#messageId) {
+        this.fail({
+          type: "upstream_error",
+          message: `The upstream started a second message (${id}) before finishing ${this.#messageId}; the response is incomplete.`,
+        });
+      }
+      return;
+    }
+    this.#messageId = id ?? "";
+    this.#addUsage(message?.usage);
+    if (!this.#started) this.#start();
+  }
+
+  #blockStart(index: number, cb: any): void {
+    if (typeof index !== "number" || !cb) return;
+    if (!this.#started) this.#start();
+    const block: Block = { kind: Kind.Ignore, call: -1, args: false, startInput: "", parts: [], signature: "" };
+    this.#blocks[index] = block;
+    switch (cb.type) {
+      case "text":
+        block.kind = Kind.Text;
+        if (cb.text) this.#text(cb.text);
+        return;
+      case "thinking":
+        block.kind = Kind.Thinking;
+        if (cb.signature) block.signature = cb.signature;
+        if (cb.thinking) this.#thinking(block, cb.thinking);
+        return;
+      case "redacted_thinking":
+        block.kind = Kind.Redacted;
+        this.#signed.push({ type: "redacted_thinking", data: cb.data ?? "" });
+        return;
+      case "tool_use": {
+        block.startInput = cb.input && typeof cb.input === "object" && Object.keys(cb.input).length > 0 ? JSON.stringify(cb.input) : "";
+        this.#closeThink();
+        if (this.#forcedTool !== null && cb.name === this.#forcedTool && !this.#structuredSeen) {
+          block.kind = Kind.Structured;
+          this.#structuredSeen = true;
+          this.#pendingText.length = 0;
+          return;
+        }
+        // function_call holds one call (the request asked Claude for one); a second could not be expressed.
+        if (this.#legacy && this.#calls > 0) return;
+        block.kind = Kind.Tool;
+        block.call = this.#calls++;
+        this.#toolIds.push(cb.id);
+        this.out += this.#legacy ? this.#w.functionStart(cb.name) : this.#w.toolStart(block.call, cb.id, cb.name);
+        return;
+      }
+      default:
+        // server_tool_use, web_search_tool_result, fallback…: Anthropic-side work, not client calls.
+        return;
+    }
+  }
+
+  #delta(ev: any): void {
+    const block = this.#blocks[ev.index];
+    const d = ev.delta;
+    if (block === undefined || !d) return;
+    switch (d.type) {
+      case "text_delta":
+        if (block.kind === Kind.Text && d.text) this.#text(d.text);
+        return;
+      case "input_json_delta": {
+        const fragment: string = d.partial_json;
+        // Empty fragments are skipped: some clients freeze arguments on the first fragment.
+        if (!fragment) return;
+        if (block.kind === Kind.Tool) {
+          block.args = true;
+          this.out += this.#toolArgs(block, fragment);
+        } else if (block.kind === Kind.Structured) {
+          block.args = true;
+          this.#answered = true;
+          this.out += this.#w.content(fragment);
+        }
+        return;
+      }
+      case "thinking_delta":
+        if (block.kind === Kind.Thinking && d.thinking) this.#thinking(block, d.thinking);
+        return;
+      case "signature_delta":
+        if (block.kind === Kind.Thinking && d.signature) block.signature += d.signature;
+        return;
+      default:
+        return; // citations_delta: the cited text itself arrives as text_delta
+    }
+  }
+
+  #blockStop(index: number): void {
+    const block = this.#blocks[index];
+    if (block === undefined) return;
+    this.#blocks[index] = undefined;
+    switch (block.kind) {
+      case Kind.Thinking:
+        this.#signed.push({ type: "thinking", thinking: block.parts.join(""), signature: block.signature });
+        return;
+      case Kind.Tool:
+        // Exactly one "{}" for a call with no arguments: never a placeholder before real ones.
+        if (!block.args) this.out += this.#toolArgs(block, block.startInput || "{}");
+        return;
+      case Kind.Structured:
+        if (!block.args) this.out += this.#w.content(block.startInput || "{}");
+        return;
+      default:
+        return;
+    }
+  }
+
+  #toolArgs(block: Block, fragment: string): string {
+    return this.#legacy ? this.#w.functionArgs(fragment) : this.#w.toolArgs(block.call, fragment);
+  }
+
+  #text(text: string): void {
+    if (this.#forcedTool !== null) {
+      // Structured output through a forced tool: the content must be the tool's JSON alone.
+      if (!this.#structuredSeen) this.#pendingText.push(text);
+      return;
+    }
+    if (this.#thinkOpen) this.#closeThink();
+    this.#answered = true;
+    this.out += this.#w.content(text);
+  }
+
+  #thinking(block: Block, text: string): void {
+    const first = block.parts.length === 0;
+    block.parts.push(text);
+    if (this.#mode === "hidden") return;
+    const piece = first && this.#reasoned ? THINKING_SEPARATOR + text : text;
+    this.#reasoned = true;
+    if (this.#mode === "reasoning_content") {
+      this.out += this.#w.reasoning(piece);
+      return;
+    }
+    // think_tags: clients only recognise <think> at the very start, so thinking that
+    // follows answer text stays hidden.
+    if (this.#answered) return;
+    if (!this.#thinkOpen) {
+      this.#thinkOpen = true;
+      this.out += this.#w.content("<think>");
+    }
+    this.out += this.#w.content(piece);
+  }
+
+  #closeThink(): void {
+    this.#answered = true;
+    if (!this.#thinkOpen) return;
+    this.#thinkOpen = false;
+    this.out += this.#w.content("</think>");
+  }
+
+  #complete(): void {
+    if (!this.#started) this.#start();
+    if (this.#pendingText.length > 0) {
+      // The forced tool never came (max_tokens, refusal…): the text is all there is.
+      this.#closeThink();
+      this.out += this.#w.content(this.#pendingText.join(""));
+      this.#pendingText.length = 0;
+    }
+    this.#closeThink();
+    if (this.#stopReason === "refusal") this.out += this.#w.refusal(refusalText(this.#stopDetails));
+    let finish = toFinishReason(this.#stopReason);
+    if (this.#calls > 0) finish = this.#legacy ? "function_call" : "tool_calls";
+    else if (finish === "tool_calls") finish = "stop";
+    this.#finish = finish;
+    this.out += this.#w.finish(finish);
+    if (this.#includeUsage) this.out += this.#w.usage(toOpenAIUsage(this.#usage));
+    this.out += DONE;
+    this.done = true;
+  }
+}

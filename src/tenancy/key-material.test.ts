@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { constantTimeEqual, hashKey, last4, looksManaged, newClientKey, newKeyId, staticKeyId } from "./key-material";
+
+describe("client key material", () => {
+  it("makes high-entropy sk-c2a- keys, different each time", () => {
+    const a = newClientKey();
+    const b = newClientKey();
+    expect(a).toMatch(/^sk-c2a-[A-Za-z0-9_-]{43}$/);
+    expect(a).not.toBe(b);
+    expect(looksManaged(a)).toBe(true);
+    expect(looksManaged("sk-c2a-short")).toBe(false);
+    expect(newKeyId()).toMatch(/^key_[0-9a-f]{16}$/);
+    expect(last4(a)).toBe(a.slice(-4));
+  });
+
+  it("hashes with SHA-256 (hex), the same in every runtime", async () => {
+    expect(await hashKey("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+
+  it("gives a static key a stable id that does not contain the key", async () => {
+    const id = await staticKeyId("my-client-key");
+    expect(id).toMatch(/^key_static_[0-9a-f]{12}$/);
+    expect(await staticKeyId("my-client-key")).toBe(id);
+    expect(await staticKeyId("other-key")).not.toBe(id);
+  });
+
+  it("compares secrets fully", () => {
+    expect(constantTimeEqual("abcd", "abcd")).toBe(true);
+    expect(constantTimeEqual("abcd", "abce")).toBe(false);
+    expect(constantTimeEqual("abc", "abcd")).toBe(false);
+    expect(constantTimeEqual("", "")).toBe(true);
+    expect(constantTimeEqual("", "a")).toBe(false);
+  });
+});
