@@ -1,4 +1,4 @@
-import type { ChunkReader, Upstream, UpstreamHeaders, UpstreamResponse } from "../upstream";
+import type { ChunkReader, Upstream, UpstreamHeaders, UpstreamResponse } from "./upstream";
 import { anthropicErrorResponse, type PlatformName } from "./anthropic-shaped";
 
 /**

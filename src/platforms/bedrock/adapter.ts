@@ -1,5 +1,5 @@
 import { AwsV4Signer } from "aws4fetch";
-import type { Upstream, UpstreamResponse } from "../../upstream";
+import type { Upstream, UpstreamResponse } from "../upstream";
 import { anthropicErrorResponse } from "../anthropic-shaped";
 import { parseCallBody, readerOf, readerResponse, withHeaders, type MessagesCall, type PlatformAdapter } from "../adapter";
 import type { ModelMap } from "../model-map";

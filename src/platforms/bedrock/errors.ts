@@ -1,4 +1,4 @@
-import type { UpstreamResponse } from "../../upstream";
+import type { UpstreamResponse } from "../upstream";
 import { anthropicErrorResponse, type AnthropicErrorType } from "../anthropic-shaped";
 
 /**

@@ -1,6 +1,6 @@
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { describe, expect, it } from "vitest";
-import type { ChunkReader } from "../../upstream";
+import type { ChunkReader } from "../upstream";
 import { bedrockStreamToSse } from "./event-stream";
 
 // Frames made with AWS's own codec, so this test does not lean on the simulator's encoder.

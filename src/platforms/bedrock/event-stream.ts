@@ -1,5 +1,5 @@
 import { EventStreamCodec } from "@smithy/eventstream-codec";
-import type { ChunkReader } from "../../upstream";
+import type { ChunkReader } from "../upstream";
 import { sseErrorEvent, type AnthropicErrorType } from "../anthropic-shaped";
 
 /**

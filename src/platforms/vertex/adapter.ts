@@ -1,4 +1,4 @@
-import type { Upstream, UpstreamResponse } from "../../upstream";
+import type { Upstream, UpstreamResponse } from "../upstream";
 import { anthropicErrorResponse } from "../anthropic-shaped";
 import { parseCallBody, withHeaders, type MessagesCall, type PlatformAdapter } from "../adapter";
 import type { ModelMap } from "../model-map";

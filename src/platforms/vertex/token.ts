@@ -1,4 +1,4 @@
-import type { Upstream } from "../../upstream";
+import type { Upstream } from "../upstream";
 import { CLOUD_PLATFORM_SCOPE, importPrivateKey, signAssertion } from "./jwt";
 import type { ServiceAccount } from "./service-account";
 
