@@ -21,8 +21,8 @@ export class DurableUploadTracker implements UploadTracker {
     return this.namespace.get(this.namespace.idFromName(this.name));
   }
 
-  async lookup(sha256: string, keyHash: string): Promise<UploadRecord | undefined> {
-    return (await this.stub.lookup(sha256, keyHash)) ?? undefined;
+  async lookup(sha256: string, keyHash: string, tenant?: string): Promise<UploadRecord | undefined> {
+    return (await this.stub.lookup(sha256, keyHash, tenant)) ?? undefined;
   }
   async begin(intent: UploadIntent): Promise<void> {
     await this.stub.begin(intent);

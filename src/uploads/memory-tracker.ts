@@ -24,10 +24,10 @@ export class MemoryUploadTracker implements UploadTracker {
     this.now = opts.now ?? Date.now;
   }
 
-  async lookup(sha256: string, keyHash: string): Promise<UploadRecord | undefined> {
+  async lookup(sha256: string, keyHash: string, tenant?: string): Promise<UploadRecord | undefined> {
     let best: UploadRecord | undefined;
     for (const r of this.files.values()) {
-      if (r.owner === "gateway" && r.sha256 === sha256 && r.keyHash === keyHash && (!best || r.uploadedAt > best.uploadedAt)) best = r;
+      if (r.owner === "gateway" && r.sha256 === sha256 && r.keyHash === keyHash && (r.tenant ?? "") === (tenant ?? "") && (!best || r.uploadedAt > best.uploadedAt)) best = r;
     }
     if (best) best.lastUsedAt = this.now();
     return best && { ...best };

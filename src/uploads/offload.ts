@@ -18,6 +18,8 @@ export interface OffloadContext {
   log: Logger;
   /** Attachments decoded while the body was read: blocks whose data is a reference use these bytes. */
   attachments?: AttachmentLookup;
+  /** The client key (id) the upload is made for: a gateway upload is reused only for the same key. */
+  tenant?: string;
 }
 
 export interface OffloadResult {
@@ -95,7 +97,7 @@ async function offloadOne(site: Site, ownerHash: string, ctx: OffloadContext): P
     hashes.set(hashKey, sha);
   }
 
-  const known = await ctx.tracker.lookup(sha, ownerHash);
+  const known = await ctx.tracker.lookup(sha, ownerHash, ctx.tenant);
   if (known) return known.fileId;
 
   bytes ??= decodeBase64(source.data)!;
@@ -109,7 +111,7 @@ async function offloadOne(site: Site, ownerHash: string, ctx: OffloadContext): P
     const meta = await ctx.files.upload(ctx.key, bytes, filename, source.media_type, ctx.scope.signal);
     const now = Date.now();
     await ctx.tracker.record(
-      { fileId: meta.id, sha256: sha, keyHash: ownerHash, owner: "gateway", bytes: bytes.byteLength, filename, mimeType: source.media_type, purpose: "", uploadedAt: now, lastUsedAt: now },
+      { fileId: meta.id, sha256: sha, keyHash: ownerHash, owner: "gateway", bytes: bytes.byteLength, filename, mimeType: source.media_type, purpose: "", uploadedAt: now, lastUsedAt: now, ...(ctx.tenant ? { tenant: ctx.tenant } : {}) },
       intentId,
     );
     ctx.log.info("uploads.offloaded", { fileId: meta.id, bytes: bytes.byteLength, mimeType: source.media_type });

@@ -52,7 +52,7 @@ export interface UploadIntent {
  */
 export interface UploadTracker {
   /** A reusable gateway-owned file with this content in this key's workspace; marks it used. */
-  lookup(sha256: string, keyHash: string): Promise<UploadRecord | undefined>;
+  lookup(sha256: string, keyHash: string, tenant?: string): Promise<UploadRecord | undefined>;
   /** Call before uploading: registers the intent the sweeper resolves if no `record` follows. */
   begin(intent: UploadIntent): Promise<void>;
   /** Call after uploading: stores the file (and clears the intent that announced it). */

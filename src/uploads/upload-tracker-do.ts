@@ -51,9 +51,10 @@ export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
       filename TEXT NOT NULL, mime_type TEXT NOT NULL, started_at INTEGER NOT NULL)`);
   }
 
-  async lookup(sha256: string, keyHash: string): Promise<UploadRecord | null> {
+  /** A gateway upload of this content in this workspace, made for this client key (uploads are not shared across keys). */
+  async lookup(sha256: string, keyHash: string, tenant?: string): Promise<UploadRecord | null> {
     const row = this.sql
-      .exec(`SELECT * FROM files WHERE sha256 = ? AND key_hash = ? AND owner = 'gateway' ORDER BY uploaded_at DESC LIMIT 1`, sha256, keyHash)
+      .exec(`SELECT * FROM files WHERE sha256 = ? AND key_hash = ? AND owner = 'gateway' AND tenant = ? ORDER BY uploaded_at DESC LIMIT 1`, sha256, keyHash, tenant ?? "")
       .toArray()[0];
     if (!row) return null;
     // Marking it used in the same step keeps a sweep from deleting a file just handed out.

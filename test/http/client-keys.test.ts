@@ -8,6 +8,7 @@ import OpenAI, { toFile } from "openai";
 import { describe, expect, it } from "vitest";
 import { DurableClientKeyStore, type ClientKeysDO } from "../../src/tenancy/client-keys-do";
 import { ADMIN_KEY, CLIENT_KEY, startGateway, sseEvents } from "../helpers/gateway";
+import { fakePdfBase64 } from "../../src/uploads/test-support";
 
 const MODEL = "claude-sonnet-4-5";
 // Sonnet 4.5, $ per MTok: 3 in, 15 out, 0.30 cache read, 3.75 5m write, 6 1h write.
@@ -311,6 +312,20 @@ describe("what a client key sees", () => {
       openai(b.key).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: [{ type: "file", file: { file_id: file.id } }] }] }),
     ).rejects.toMatchObject({ status: 400 });
     expect((await openai(a.key).files.retrieve(file.id)).id).toBe(file.id);
+  });
+
+  it("does not share the gateway's uploads of a large attachment across keys", async () => {
+    const { gw, createKey, openai } = gateway({ UPLOAD_THRESHOLD_BYTES: "65536", ANTHROPIC_API_KEYS: "sk-ant-test-key-one-1111" });
+    const a = await createKey({ name: "a" });
+    const b = await createKey({ name: "b" });
+    const pdf = `data:application/pdf;base64,${fakePdfBase64(200 * 1024, 3)}`;
+    const ask = (key: string) => openai(key).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: [{ type: "text", text: "Summarise" }, { type: "file", file: { filename: "r.pdf", file_data: pdf } }] }] });
+    const uploads = () => gw.sim.received.filter((r) => r.method === "POST" && r.path === "/v1/files").length;
+    await ask(a.key);
+    await ask(a.key);
+    expect(uploads()).toBe(1); // reused for the same key
+    await ask(b.key);
+    expect(uploads()).toBe(2); // not for another
   });
 
   it("resolves a Responses item_reference only for the key that made the answer", async () => {

@@ -71,6 +71,7 @@ export async function planChat(deps: GatewayDeps, input: ChatInput): Promise<Cha
     pool,
     affinity,
     attachments: input.attachments,
+    tenant: input.client.tenant,
     offloadThreshold: attachmentThreshold(deps, passthrough),
     thinkingDroppedReason: translated.thinkingDroppedReason,
     render: {

@@ -83,7 +83,7 @@ async function sendOnce(deps: GatewayDeps, scope: RequestScope, plan: ChatPlan, 
       let betas: readonly string[] = plan.betas;
       try {
         const threshold = platform.filesApi ? plan.offloadThreshold : Infinity;
-        const offloaded = await offloadLargeAttachments(body, { key: member, files, tracker: deps.uploads, thresholdBytes: threshold, scope, log: deps.log, attachments: plan.attachments });
+        const offloaded = await offloadLargeAttachments(body, { key: member, files, tracker: deps.uploads, thresholdBytes: threshold, scope, log: deps.log, attachments: plan.attachments, tenant: plan.tenant?.id });
         payload = stringifyWithAttachments(offloaded.body, plan.attachments);
         if (offloaded.betas.length) betas = [...plan.betas, ...offloaded.betas];
         fileIds = offloaded.fileIds;

@@ -60,6 +60,8 @@ export interface ChatPlan {
   /** conversationAffinity of the opening turns; undefined when there is no choice of member. */
   affinity: string | undefined;
   attachments: AttachmentLookup;
+  /** The client key (ChatClient.tenant) the request is made for: its gateway uploads are its own. */
+  tenant: ChatClient["tenant"];
   /** Bytes above which an inline attachment goes to the Files API (Infinity: never). */
   offloadThreshold: number;
   thinkingDroppedReason: string | undefined;
