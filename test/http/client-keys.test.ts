@@ -70,6 +70,19 @@ describe("the admin API", () => {
     expect(chat.status).toBe(401);
   });
 
+  it("serves a gateway with managed keys only (no APIKEY)", async () => {
+    const { gw, createKey, openai } = gateway({ APIKEY: "" });
+    const k = await createKey({ name: "only managed" });
+    expect((await openai(k.key).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] })).choices).toHaveLength(1);
+    const anonymous = await gw.fetch("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "hi" }] }) });
+    expect(anonymous.status).toBe(401);
+    // Neither APIKEY nor ADMIN_KEY: still the 503 that tells the operator what to set.
+    const bare = startGateway({ APIKEY: "", ADMIN_KEY: "" });
+    const refused = await bare.fetch("/v1/chat/completions", { method: "POST", headers: bare.auth(), body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "hi" }] }) });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as any).error.message).toContain("APIKEY");
+  });
+
   it("creates a key shown once, lists keys without material, patches and revokes", async () => {
     const { admin, createKey, openai } = gateway();
     const k = await createKey({ name: "alice", budget_usd: 5, rpm: 100, models: ["claude-sonnet-*"] });

@@ -74,10 +74,11 @@ export function authorizeClient(headers: HeaderLookup, config: Config, tenancy?:
   const passthroughKey = clientAnthropicKey(headers, config);
   if (passthroughKey) return { ok: true, passthroughKey };
   const presented = presentedKey(headers);
-  const managedPossible = tenancy !== undefined && config.ADMIN_KEY !== undefined;
-  if (config.APIKEY.length === 0 && !(managedPossible && presented && looksManaged(presented))) {
+  // A managed key is looked up whatever APIKEY holds (and keeps working if ADMIN_KEY is removed later).
+  const managed = tenancy !== undefined && presented !== undefined && looksManaged(presented);
+  if (config.APIKEY.length === 0 && !managed) {
     if (config.UPSTREAM === "simulator") return { ok: true, client: OPEN_IDENTITY };
-    if (!managedPossible) {
+    if (!config.ADMIN_KEY) {
       return {
         ok: false,
         error: new GatewayError(503, "This gateway has no client keys configured (APIKEY), so it refuses all requests. The operator must set APIKEY (`wrangler secret put APIKEY`), or ADMIN_KEY to hand out managed keys.", "api_error", null, "gateway_not_configured", { "x-should-retry": "false" }),
@@ -91,8 +92,8 @@ export function authorizeClient(headers: HeaderLookup, config: Config, tenancy?:
     const client = tenancy.staticIdentity(index);
     return client instanceof Promise ? client.then((c) => ({ ok: true as const, client: c })) : { ok: true, client };
   }
-  if (managedPossible && looksManaged(presented)) {
-    return tenancy
+  if (managed) {
+    return tenancy!
       .identifyManaged(presented, scope ?? { waitUntil: () => undefined })
       .then((client): ClientAuthResult => (client ? { ok: true, client } : unauthorized("Incorrect API key provided.")))
       .catch((): ClientAuthResult => ({
