@@ -33,12 +33,12 @@ function countingStore() {
   return { store, calls, failNextRecords: (n: number) => void (failRecord = n) };
 }
 
-function setup(staticKeys: string[] = []) {
+function setup(staticKeys: string[] = [], flushDelayMs?: number) {
   const { store, calls, failNextRecords } = countingStore();
   let now = T0;
   const pending: Promise<unknown>[] = [];
   const scope = { waitUntil: (p: Promise<unknown>) => void pending.push(p.catch(() => undefined)) };
-  const tenancy = new Tenancy({ store, staticKeys, prices: new PriceTable(), log: quiet, now: () => now });
+  const tenancy = new Tenancy({ store, staticKeys, prices: new PriceTable(), log: quiet, now: () => now, flushDelayMs });
   const addKey = async (p: Partial<NewClientKey> = {}) => {
     const key = newClientKey();
     await store.create({ id: `key_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`, name: "team", keyHash: await hashKey(key), last4: key.slice(-4), disabled: false, expiresAt: null, models: null, rpm: null, tpm: null, budgetPico: null, budgetPeriod: "month", createdAt: now, ...p });
@@ -149,6 +149,28 @@ describe("Tenancy", () => {
     expect(row!.costPico).toBe(5 * 0.002e12);
     expect(row!.costPico - 0.001e12).toBeLessThanOrEqual(tickets.length * 0.002e12);
     expect(t.tenancy.admit(id, "claude-haiku-4-5", 10)).toMatchObject({ status: 429, code: "insufficient_quota" });
+  });
+
+  it("keeps counting a cost the store has not written yet across a refresh of the key", async () => {
+    const t = setup([], 200);
+    const key = await t.addKey({ budgetPico: 0.003e12 });
+    const id = (await t.tenancy.identifyManaged(key, t.scope))!;
+    const a = t.tenancy.admit(id, "claude-haiku-4-5", 10) as { ticket: Parameters<Tenancy["record"]>[0] };
+    t.tenancy.record(a.ticket, "claude-haiku-4-5", usage(1000, 200), false, t.scope); // $0.002, written in 200 ms
+    t.tick(11_000);
+    await t.tenancy.identifyManaged(key, t.scope); // a lookup that cannot see the unwritten cost
+    const b = t.tenancy.admit(id, "claude-haiku-4-5", 10) as { ticket: Parameters<Tenancy["record"]>[0] };
+    t.tenancy.record(b.ticket, "claude-haiku-4-5", usage(1000, 200), false, t.scope); // $0.004 in all
+    expect(t.tenancy.admit(id, "claude-haiku-4-5", 10)).toMatchObject({ status: 429, code: "insufficient_quota" });
+    await t.settle();
+    t.tick(11_000);
+    await t.tenancy.identifyManaged(key, t.scope); // now the store has both, and they are not counted twice
+    expect((await t.store.usage({ keyId: id.id }))[0]!.costPico).toBe(0.004e12);
+    expect(t.tenancy.admit(id, "claude-haiku-4-5", 10)).toMatchObject({ status: 429 });
+    await t.store.update(id.id, { budgetPico: 0.0041e12 }, T0);
+    t.tick(11_000);
+    await t.tenancy.identifyManaged(key, t.scope);
+    expect(t.tenancy.admit(id, "claude-haiku-4-5", 10)).toMatchObject({ ok: true });
   });
 
   it("records each ticket once, batches writes, and keeps usage the store failed to take", async () => {

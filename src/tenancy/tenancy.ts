@@ -32,12 +32,19 @@ export interface ReportedUsage {
 interface CachedAuth {
   auth: Authorization | null;
   fetchedAt: number;
-  /** When the lookup behind `auth` started: local costs from then on are not in its spend. */
-  lookupStartedAt: number;
-  refreshing: Promise<void> | null;
+  /** Sequence number (Tenancy.seq) of the lookup behind `auth`: writes confirmed before it are in its spend. */
+  lookupSeq: number;
+  /** A background refresh under way (at most one per key). */
+  refreshing: boolean;
   rate: RateState;
-  /** Costs recorded in this isolate, newest last (pruned at each refresh). */
-  ledger: Array<{ at: number; pico: number }>;
+  /** Costs recorded in this isolate that the store's spend may not include yet (pruned at each refresh). */
+  ledger: LedgerEntry[];
+}
+
+interface LedgerEntry {
+  pico: number;
+  /** Sequence number at which the store confirmed the write that holds this cost; undefined until then. */
+  writtenSeq?: number;
 }
 
 export interface TenancyOptions {
@@ -81,8 +88,14 @@ export class Tenancy {
   private readonly staticIds: Promise<ClientIdentity[]>;
   private staticResolved: ClientIdentity[] | undefined;
   private readonly pending = new Map<string, UsageDelta>();
-  private inflight: Promise<void> | null = null;
-  private scheduled: Promise<void> | null = null;
+  /** Costs of `pending`, marked written when their batch is stored. */
+  private pendingLedger: LedgerEntry[] = [];
+  private scheduled = false;
+  /**
+   * Orders lookups and confirmed writes in this isolate (a clock could tie): a lookup that
+   * began after a write was confirmed sees it, as the store serialises both.
+   */
+  private seq = 0;
   private readonly flushDelayMs: number;
   private readonly warnedModels = new Set<string>();
 
@@ -163,7 +176,9 @@ export class Tenancy {
     if (id.kind === "managed") {
       const entry = this.cache.get(hashOf(id));
       if (entry) {
-        entry.ledger.push({ at: now, pico });
+        const cost: LedgerEntry = { pico };
+        entry.ledger.push(cost);
+        this.pendingLedger.push(cost);
         const total = counts.input + counts.output + counts.cacheRead + counts.cacheWrite5m + counts.cacheWrite1h;
         entry.rate = { ...entry.rate, tokens: settleTokens(entry.rate.tokens, ticket.estimatedTokens, total) };
       }
@@ -182,39 +197,42 @@ export class Tenancy {
     d.familyPricedRequests += byFamily ? 1 : 0;
     d.at = now;
     this.pending.set(slot, d);
-    scope.waitUntil(this.scheduleFlush());
-  }
-
-  /** One delayed write per isolate at a time; every request's waitUntil holds it. */
-  private scheduleFlush(): Promise<void> {
-    if (this.flushDelayMs <= 0) return this.flush();
-    this.scheduled ??= new Promise<void>((resolve) => setTimeout(resolve, this.flushDelayMs)).then(() => {
-      this.scheduled = null;
-      return this.flush();
-    });
-    return this.scheduled;
+    // The first request to record after a write schedules the next one, under its own
+    // waitUntil: no request ever waits on a promise of another request's context.
+    if (!this.scheduled) {
+      this.scheduled = true;
+      const delay = this.flushDelayMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, this.flushDelayMs)) : Promise.resolve();
+      scope.waitUntil(
+        delay.then(() => {
+          this.scheduled = false;
+          return this.flush();
+        }),
+      );
+    }
   }
 
   /**
-   * Writes pending usage: one store call at a time per isolate, so concurrent requests
-   * share a batch. Resolves once everything pending at the call is stored; a failed
-   * write is put back and retried with the next one.
+   * Writes everything pending in one store call (usage of the requests of the last
+   * second, summed per key × model × day). A failed write is put back and goes out with
+   * the next one.
    */
   flush(): Promise<void> {
-    if (this.inflight) return this.inflight.then(() => this.flush());
     if (this.pending.size === 0) return Promise.resolve();
     const batch = [...this.pending.values()];
+    const costs = this.pendingLedger;
     this.pending.clear();
-    this.inflight = this.store
-      .record(batch)
-      .catch((err: unknown) => {
+    this.pendingLedger = [];
+    return this.store.record(batch).then(
+      () => {
+        const seq = ++this.seq;
+        for (const c of costs) c.writtenSeq = seq;
+      },
+      (err: unknown) => {
         for (const d of batch) this.requeue(d);
+        this.pendingLedger.push(...costs);
         this.log.error("usage_write_failed", { rows: batch.length, error: err instanceof Error ? err.message : String(err), note: "kept in memory and retried with the next write" });
-      })
-      .finally(() => {
-        this.inflight = null;
-      });
-    return this.inflight;
+      },
+    );
   }
 
   /** After an admin change in this isolate: the next request of the key reads the store. */
@@ -230,10 +248,15 @@ export class Tenancy {
     for (const f of ["requests", "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens", "costPico", "estimatedRequests", "familyPricedRequests"] as const) cur[f] += d[f];
   }
 
-  /** This isolate's view of a key's spend this period: the store's, plus what was recorded here since. */
+  /**
+   * This isolate's view of a key's spend this period: the store's, plus the costs recorded
+   * here that the store's figure cannot include (not written before that lookup began).
+   * A cost whose write was under way during the lookup may be counted twice for a few
+   * seconds: the error is on the side of refusing early, never of overspending.
+   */
   private spentPico(entry: CachedAuth): number {
     let local = 0;
-    for (const e of entry.ledger) if (e.at >= entry.lookupStartedAt) local += e.pico;
+    for (const e of entry.ledger) if (!included(e, entry.lookupSeq)) local += e.pico;
     return (entry.auth?.spentPico ?? 0) + local;
   }
 
@@ -246,13 +269,17 @@ export class Tenancy {
       const samePeriod = !key || periodStartDay(key.budgetPeriod, now) === periodStartDay(key.budgetPeriod, entry.fetchedAt);
       if (age < this.freshMs && samePeriod) return entry;
       if (age < this.maxStaleMs && samePeriod) {
-        if (!entry.refreshing) scope.waitUntil(this.refresh(hash, entry));
+        if (!entry.refreshing) {
+          entry.refreshing = true;
+          scope.waitUntil(this.refresh(hash, entry).finally(() => (entry!.refreshing = false)));
+        }
         return entry;
       }
-      await (entry.refreshing ?? this.refresh(hash, entry));
+      // Too old to trust: this request looks the key up itself (never awaiting another request's lookup).
+      await this.refresh(hash, entry);
       return entry;
     }
-    entry = { auth: null, fetchedAt: 0, lookupStartedAt: 0, refreshing: null, rate: {}, ledger: [] };
+    entry = { auth: null, fetchedAt: 0, lookupSeq: 0, refreshing: false, rate: {}, ledger: [] };
     if (this.cache.size >= 10_000) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(hash, entry);
     await this.refresh(hash, entry);
@@ -261,24 +288,27 @@ export class Tenancy {
 
   private refresh(hash: string, entry: CachedAuth): Promise<void> {
     const startedAt = this.now();
-    entry.refreshing = this.store
-      .authorize(hash, startedAt)
-      .then((auth) => {
+    const seq = ++this.seq;
+    return this.store.authorize(hash, startedAt).then(
+      (auth) => {
+        if (seq < entry.lookupSeq) return; // a later lookup already answered
         entry.auth = auth ?? null;
         entry.fetchedAt = startedAt;
-        entry.lookupStartedAt = startedAt;
-        entry.ledger = entry.ledger.filter((e) => e.at >= startedAt);
-      })
-      .catch((err: unknown) => {
+        entry.lookupSeq = seq;
+        entry.ledger = entry.ledger.filter((e) => !included(e, seq));
+      },
+      (err: unknown) => {
         // The store is unreachable: keep what we knew until it is too old to trust.
         this.log.error("client_key_lookup_failed", { error: err instanceof Error ? err.message : String(err) });
         if (this.now() - entry.fetchedAt >= this.maxStaleMs) throw err;
-      })
-      .finally(() => {
-        entry.refreshing = null;
-      });
-    return entry.refreshing;
+      },
+    );
   }
+}
+
+/** Whether the lookup numbered `lookupSeq` saw this cost: its write had been confirmed before that lookup began. */
+function included(e: LedgerEntry, lookupSeq: number): boolean {
+  return e.writtenSeq !== undefined && e.writtenSeq < lookupSeq;
 }
 
 /** The cache key of a managed identity: its key hash, carried on the identity object but never serialised. */
