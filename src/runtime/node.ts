@@ -12,6 +12,7 @@ import { createNodeUpstream } from "./node-upstream";
 import { createNodeServer } from "../http/node-server";
 import { createConsoleLogger } from "../log";
 import { listenAddress, type ListenAddress } from "./listen-address";
+import { describeProxy, outboundProxy } from "../platforms/outbound-proxy";
 
 const log = createConsoleLogger({ runtime: "node" });
 function loadConfig(): Config {
@@ -34,7 +35,18 @@ function loadAddress(): ListenAddress {
 const address = loadAddress();
 // Upstream over node:http with keep-alive agents: cheaper per request than the global fetch
 // (undici). The simulator mode keeps its in-process handler.
-const deps = buildDeps(config, { log, upstream: config.UPSTREAM === "simulator" ? undefined : createNodeUpstream() });
+// The outbound proxy is the transport's: every upstream call goes through it.
+const proxy = outboundProxy(config);
+function loadUpstream() {
+  try {
+    return createNodeUpstream({ proxy });
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    return process.exit(1);
+  }
+}
+const deps = buildDeps(config, { log, upstream: config.UPSTREAM === "simulator" ? undefined : loadUpstream() });
+if (proxy) log.info("outbound_proxy", { ...describeProxy(proxy), ...(config.UPSTREAM === "simulator" ? { note: "unused: the simulator answers in-process" } : {}) });
 const app = createApp({
   deps: () => deps,
   scope: (c) => ({ waitUntil: (p) => void p.catch((e) => log.warn("background_task_failed", { error: String(e) })), signal: c.req.raw.signal }),
