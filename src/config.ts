@@ -90,6 +90,11 @@ export const configSchema = z.object({
   MODELS_CACHE_SECONDS: int(3600),
   MAX_UPSTREAM_ATTEMPTS: int(3),
   /**
+   * When every usable key is rate limited and the soonest recovers within this many ms,
+   * a request waits for it instead of getting the gateway's own 429. 0 = never wait.
+   */
+  POOL_WAIT_MS: int(5_000),
+  /**
    * The operator's key for the admin API (client keys, usage) and the status page.
    * Unset: those answer 503 and say so. Never a client key.
    */

@@ -46,16 +46,33 @@ export type KeyOutcome =
   /** The client went away mid-attempt: ends the in-flight slot, says nothing about the key. */
   | { kind: "cancelled" };
 
+/**
+ * A pick: a key, or why there is none. `refused` explains the refusal to the operator
+ * and the client (keys by their last four characters only), for the locally made error.
+ */
+export type KeyChoice = { key: string } | { waitMs: number; refused?: KeyRefusal[] } | { none: true; refused?: KeyRefusal[] };
+
+export interface KeyRefusal {
+  /** "…abcd" */
+  key: string;
+  state: "rate_limited" | "disabled" | "tried";
+  /** How long until a rate-limited key is usable again (ms, by the pool's clock). */
+  retryInMs: number | null;
+  /** The last error or the disabled reason, as recorded (no secret). */
+  reason: string | null;
+}
+
 export interface KeyPool {
   /**
-   * Picks a healthy key locally (no I/O), spreading by in-flight load. `exclude` holds
-   * keys already tried for this request. When every key is cooling down, returns the
-   * time until the soonest recovers; `none` when no key is left (all disabled or tried).
+   * Picks a healthy key locally (no I/O), spreading by in-flight load; without one, the
+   * key backing off after failures whose back-off ends first (half-open). `exclude` holds
+   * keys already tried for this request. When every remaining key is rate limited, returns
+   * the time until the soonest recovers; `none` when no key is left (all disabled or tried).
    * With a scope, a due refresh of shared state is started through its waitUntil
    * (never awaited here). `affinity` names the conversation: the same one keeps to the
    * same healthy key while load allows (its prompt cache and uploads live there).
    */
-  pick(exclude: ReadonlySet<string>, scope?: Pick<RequestScope, "waitUntil">, affinity?: string): { key: string } | { waitMs: number } | { none: true };
+  pick(exclude: ReadonlySet<string>, scope?: Pick<RequestScope, "waitUntil">, affinity?: string): KeyChoice;
   /** Marks the start of an attempt (in-flight accounting). */
   begin(key: string): void;
   /**

@@ -4,6 +4,38 @@
  * "the same model" means.
  */
 
+import { clip, GatewayError } from "../errors";
+
+/** Longer than any model id Anthropic, Bedrock or Vertex uses, by far. */
+export const MAX_MODEL_ID_LENGTH = 256;
+
+/**
+ * Characters no model id contains: whitespace (including CR/LF), control and format
+ * characters, lone surrogates, private-use and unassigned code points. Such an id can
+ * only be a mistake or an attack (header or log injection, a cache key that never
+ * matches), so it is refused here rather than sent upstream; every other unknown id
+ * still goes upstream, so that a new model works without a release of the gateway.
+ */
+const NOT_IN_A_MODEL_ID = /[\s\p{C}\p{Z}]/u;
+
+/** Why `id` cannot be a model id, or undefined when it may be one. */
+export function modelIdProblem(id: string): string | undefined {
+  if (id.length === 0) return "must not be empty";
+  if (id.length > MAX_MODEL_ID_LENGTH) return `must be at most ${MAX_MODEL_ID_LENGTH} characters, got ${id.length}`;
+  const bad = NOT_IN_A_MODEL_ID.exec(id);
+  if (bad) {
+    const code = bad[0].codePointAt(0) ?? 0;
+    return `${JSON.stringify(clip(id))} cannot be a model id: it contains U+${code.toString(16).toUpperCase().padStart(4, "0")} (whitespace, a control character or an invalid code point) at index ${bad.index}`;
+  }
+  return undefined;
+}
+
+/** A 400 naming `param` for an id that cannot be a model id (see modelIdProblem); nothing is sent upstream. */
+export function assertModelId(id: string, param = "model"): void {
+  const problem = modelIdProblem(id);
+  if (problem) throw new GatewayError(400, `${param}: ${problem}`, "invalid_request_error", param, "invalid_model_id");
+}
+
 /** Clients pick a thinking variant by appending this to a model id (the seed project's convention). */
 export const THINK_SUFFIX = "-think";
 

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { clip, invalidRequest } from "../errors";
 import { parseBody } from "./schema";
+import { arrayOf } from "./array-of";
+import { assertModelId } from "../models/model-id";
+import { checkBound, OUTPUT_TOKENS, TEMPERATURE, TOP_P } from "./ranges";
 
 /**
  * Validation of POST /v1/responses bodies: the subset of the Responses API that maps onto
@@ -32,7 +35,7 @@ export type ResponsesContentPart = z.output<typeof contentPart>;
 const messageItem = z.object({
   type: z.literal("message").optional(),
   role: z.enum(["user", "assistant", "system", "developer"]),
-  content: z.union([z.string(), z.array(contentPart)]),
+  content: z.union([z.string(), arrayOf(contentPart)]),
 });
 
 const functionCallItem = z.object({
@@ -45,7 +48,7 @@ const functionCallItem = z.object({
 const functionCallOutputItem = z.object({
   type: z.literal("function_call_output"),
   call_id: z.string(),
-  output: z.union([z.string(), z.array(contentPart)]),
+  output: z.union([z.string(), arrayOf(contentPart)]),
 });
 
 /** Reasoning of an earlier turn: not sent on (see to-chat.ts), accepted so echoes are harmless. */
@@ -87,18 +90,17 @@ const textFormat = z.discriminatedUnion("type", [
   }),
 ]);
 
-const nonNegativeInt = z.number().int().nonnegative();
-
 export const responsesRequestSchema = z.object({
-  model: z.string().min(1).max(256),
-  input: z.union([z.string(), z.array(inputItem).min(1)]),
+  model: z.string(), // checked by assertModelId
+  input: z.union([z.string(), arrayOf(inputItem, { min: 1 })]),
   instructions: z.string().nullish(),
-  tools: z.array(functionTool).nullish(),
+  tools: arrayOf(functionTool).nullish(),
   tool_choice: toolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
-  max_output_tokens: nonNegativeInt.nullish(),
-  temperature: z.number().nonnegative().nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
+  // Bounds are checked after parsing, with OpenAI's own wording (src/openai/ranges.ts).
+  max_output_tokens: z.number().int().nullish(),
+  temperature: z.number().nullish(),
+  top_p: z.number().nullish(),
   reasoning: z.object({ effort: effort.nullish(), summary: z.string().nullish() }).nullish(),
   text: z.object({ format: textFormat.nullish() }).nullish(),
   stream: z.boolean().nullish(),
@@ -116,6 +118,10 @@ export type ResponsesRequest = z.output<typeof responsesRequestSchema>;
 /** Parses and validates a Responses body; throws GatewayError 400 naming the first bad field. */
 export function parseResponsesRequest(body: unknown): ResponsesRequest {
   const req = parseBody(responsesRequestSchema, body);
+  assertModelId(req.model);
+  checkBound("temperature", req.temperature, TEMPERATURE);
+  checkBound("top_p", req.top_p, TOP_P);
+  checkBound("max_output_tokens", req.max_output_tokens, OUTPUT_TOKENS);
   // Stateless: there is no earlier response to continue from, and pretending would drop the history.
   if (req.previous_response_id) {
     throw invalidRequest("previous_response_id is not supported: this gateway keeps no conversation state. Send the whole conversation in `input` (the AI SDK does so with providerOptions.openai.store = false).", "previous_response_id", "unsupported_parameter");

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { clip, invalidRequest, type GatewayError } from "../errors";
+import { arrayOf } from "./array-of";
+import { assertModelId } from "../models/model-id";
+import { checkBound, OUTPUT_TOKENS, PENALTY, TEMPERATURE, TOP_P } from "./ranges";
 
 /**
  * Validation of POST /v1/chat/completions bodies.
@@ -48,7 +51,7 @@ const contentPart = z.discriminatedUnion("type", [
   unsupportedPart("video_url", "video_url parts are not supported: Claude does not accept video input"),
 ]);
 
-const content = z.union([z.string(), z.null(), z.array(contentPart)]).optional();
+const content = z.union([z.string(), z.null(), arrayOf(contentPart)]).optional();
 
 const toolCall = z.object({
   id: z.string(),
@@ -57,7 +60,7 @@ const toolCall = z.object({
 });
 
 /** Echoed signed reasoning: kept loose, because only well-formed entries are used and the rest are ignored. */
-const looseRecordArray = z.array(z.record(z.string(), z.unknown())).nullish().catch(undefined);
+const looseRecordArray = arrayOf(z.record(z.string(), z.unknown())).nullish().catch(undefined);
 
 const systemMessage = z.object({ role: z.literal("system"), content, name: z.string().nullish(), cache_control: cacheControl });
 const developerMessage = z.object({ role: z.literal("developer"), content, name: z.string().nullish(), cache_control: cacheControl });
@@ -66,7 +69,7 @@ const assistantMessage = z.object({
   role: z.literal("assistant"),
   content,
   name: z.string().nullish(),
-  tool_calls: z.array(toolCall).nullish(),
+  tool_calls: arrayOf(toolCall).nullish(),
   function_call: z.object({ name: z.string(), arguments: z.string().nullish() }).nullish(),
   refusal: z.string().nullish(),
   reasoning_content: z.string().nullish(),
@@ -126,27 +129,31 @@ const responseFormat = z.discriminatedUnion("type", [
 const nonNegativeInt = z.number().int().nonnegative();
 
 export const chatRequestSchema = z.object({
-  // Model ids are short; a bound keeps a megabyte "model" from travelling into lookups and errors.
-  model: z.string().min(1).max(256),
-  messages: z.array(message).min(1),
+  // Checked after parsing (assertModelId): a megabyte or a CR/LF "model" never travels into lookups, logs or errors.
+  model: z.string(),
+  messages: arrayOf(message, { min: 1 }),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
-  max_tokens: nonNegativeInt.nullish(),
-  max_completion_tokens: nonNegativeInt.nullish(),
-  temperature: z.number().nonnegative().nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
+  // Bounds are checked after parsing, with OpenAI's own wording (src/openai/ranges.ts).
+  max_tokens: z.number().int().nullish(),
+  max_completion_tokens: z.number().int().nullish(),
+  temperature: z.number().nullish(),
+  top_p: z.number().nullish(),
+  // Not used (Claude has no penalties), but range-checked as OpenAI does.
+  presence_penalty: z.number().nullish(),
+  frequency_penalty: z.number().nullish(),
   top_k: nonNegativeInt.nullish(),
-  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  stop: z.union([z.string(), arrayOf(z.string())]).nullish(),
   n: z.number().int().nullish(),
   user: z.string().nullish(),
   safety_identifier: z.string().nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: nonNegativeInt.nullish(),
-  modalities: z.array(z.string()).nullish(),
-  tools: z.array(tool).nullish(),
+  modalities: arrayOf(z.string()).nullish(),
+  tools: arrayOf(tool).nullish(),
   tool_choice: toolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
-  functions: z.array(functionDefinition).nullish(),
+  functions: arrayOf(functionDefinition).nullish(),
   function_call: z.union([z.enum(["auto", "none"]), z.object({ name: z.string() })]).nullish(),
   response_format: responseFormat.nullish(),
   reasoning_effort: effort.nullish(),
@@ -183,6 +190,13 @@ export type ReasoningEffortInput = z.output<typeof effort>;
 /** Parses and validates a chat completions body; throws GatewayError 400 naming the first bad field. */
 export function parseChatRequest(body: unknown): ChatRequest {
   const req = parseBody(chatRequestSchema, body);
+  assertModelId(req.model);
+  checkBound("temperature", req.temperature, TEMPERATURE);
+  checkBound("top_p", req.top_p, TOP_P);
+  checkBound("presence_penalty", req.presence_penalty, PENALTY);
+  checkBound("frequency_penalty", req.frequency_penalty, PENALTY);
+  checkBound("max_tokens", req.max_tokens, OUTPUT_TOKENS);
+  checkBound("max_completion_tokens", req.max_completion_tokens, OUTPUT_TOKENS);
   // Checks that zod expresses badly, each with the field it is about.
   if (req.n != null && req.n !== 1) throw invalidRequest(`n: only n=1 is supported (Claude returns one choice), got ${req.n}`, "n");
   if (req.logprobs === true) throw invalidRequest("logprobs: Claude does not return log probabilities", "logprobs");

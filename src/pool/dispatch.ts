@@ -62,6 +62,7 @@ export async function callWithFailover(
     log: deps.log,
     affinity: opts.affinity,
     callerSettles: opts.callerSettles,
+    maxWaitMs: config.POOL_WAIT_MS,
     attempt: async (key, signal) => {
       // One controller for both causes: the client leaving (for the whole body, so the
       // listener stays) and the header timeout. AbortSignal.any did the same at a higher

@@ -125,12 +125,17 @@ describe("sendWithFailover", () => {
     pool.begin(K2);
     pool.end(K2, { kind: "rate_limited", retryAfterMs: 12_500 }, scope);
     const { attempt, calls } = upstream({});
-    const { response, key } = await sendWithFailover({ pool, scope, maxAttempts: 3, log: captureLog(), attempt });
+    const err = await sendWithFailover({ pool, scope, maxAttempts: 3, log: captureLog(), attempt }).catch((e: unknown) => e);
     expect(calls).toEqual([]);
-    expect(key).toBeNull();
-    expect(response.status).toBe(429);
-    expect(response.headers.get("retry-after")).toBe("13");
-    expect(await response.json()).toMatchObject({ type: "error", error: { type: "rate_limit_error", message: expect.stringContaining("All upstream keys are cooling down") } });
+    expect(err).toBeInstanceOf(GatewayError);
+    const e = err as GatewayError;
+    expect(e.status).toBe(429);
+    expect(e.code).toBe("pool_exhausted");
+    expect(e.headers["retry-after"]).toBe("13");
+    expect(e.headers["x-claude2api-local"]).toBe("key-pool");
+    expect(e.message).toMatch(/^No upstream request was made/);
+    expect(e.message).toContain(`${K1.slice(-4)} rate limited for 45 s`);
+    expect(e.message).toContain(`${K2.slice(-4)} rate limited for 13 s`);
   });
 
   it("tells the operator, without key material, when every key was refused", async () => {
@@ -140,12 +145,15 @@ describe("sendWithFailover", () => {
     const firstTry = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log, attempt });
     expect(firstTry.response.status).toBe(403); // the last real answer
 
-    const { response, key } = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log, attempt });
-    expect(key).toBeNull();
-    expect(response.status).toBe(503);
-    const body = await response.text();
+    const refusal = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log, attempt }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(GatewayError);
+    const e = refusal as GatewayError;
+    expect(e.status).toBe(503);
+    expect(e).toMatchObject({ type: "api_error", code: "no_usable_upstream_key" });
+    expect(e.headers["x-claude2api-local"]).toBe("key-pool");
+    const body = e.message;
     expect(body).toContain("ANTHROPIC_API_KEYS");
-    expect(JSON.parse(body)).toMatchObject({ type: "error", error: { type: "api_error" } });
+    expect(body).toContain("disabled (401: invalid x-api-key)");
     for (const k of [K1, K2]) {
       expect(body).not.toContain(k);
       expect(log.text()).not.toContain(k);

@@ -1,7 +1,7 @@
-import type { KeyOutcome, KeyPool, Logger, RequestScope } from "../deps";
+import type { KeyChoice, KeyOutcome, KeyPool, KeyRefusal, Logger, RequestScope } from "../deps";
 import { keyHint, redactSecrets } from "../log";
 import { classifyStatus } from "./policy";
-import { GatewayError } from "../errors";
+import { clip, GatewayError } from "../errors";
 import { rebuiltResponse, type UpstreamResponse } from "../platforms/upstream";
 
 export interface FailoverOptions {
@@ -19,6 +19,11 @@ export interface FailoverOptions {
    * handed over as it came, without the extra JS stream hop that tracking it costs.
    */
   callerSettles?: boolean;
+  /**
+   * POOL_WAIT_MS: when every usable key is rate limited and the soonest recovers within
+   * this (in total, per request), the request waits for it instead of failing.
+   */
+  maxWaitMs?: number;
 }
 
 export interface FailoverResult {
@@ -43,8 +48,10 @@ const noop = () => {};
  * other status is the answer, since every key would give the same one.
  *
  * When attempts run out the client gets the last real upstream answer. Only when no
- * key could even be tried does the gateway answer itself: a 429 with the soonest
- * retry-after while keys cool down, a 503 when every key was refused.
+ * key could even be tried does the gateway answer itself, as a GatewayError that says it
+ * is local (code `pool_exhausted` / `no_usable_upstream_key`, header x-claude2api-local)
+ * and why: a 429 with the soonest retry-after while every usable key is rate limited
+ * (after waiting up to `maxWaitMs` for one to recover), a 503 when every key was refused.
  */
 export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverResult> {
   const { pool, scope, log } = opts;
@@ -53,7 +60,8 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
   // A failed answer is kept until we know another key will be tried: if none is, it is the truth to return.
   let kept: { response: UpstreamResponse; key: string } | null = null;
   let keptError: { error: unknown } | null = null;
-  let first: { waitMs: number } | { none: true } | null = null;
+  let refusal: Exclude<KeyChoice, { key: string }> | null = null;
+  let waitBudget = Math.max(0, opts.maxWaitMs ?? 0);
 
   for (let n = 1; n <= maxAttempts; n++) {
     if (scope.signal.aborted) {
@@ -62,7 +70,17 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
     }
     const choice = pool.pick(tried, scope, opts.affinity);
     if (!("key" in choice)) {
-      if (n === 1) first = choice;
+      // Every usable key is rate limited: if the soonest recovers within the wait budget,
+      // waiting for it beats an error (users of other gateways loathe "no deployments available").
+      if ("waitMs" in choice && choice.waitMs <= waitBudget) {
+        const waited = choice.waitMs + WAIT_MARGIN_MS;
+        waitBudget -= waited;
+        log.info("key_pool_wait", { wait_ms: waited, attempt: n });
+        await sleep(waited, scope.signal);
+        n--;
+        continue;
+      }
+      refusal = choice;
       break;
     }
     const key = choice.key;
@@ -126,35 +144,78 @@ export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverR
 
   if (keptError) throw keptError.error;
   if (kept) return { response: kept.response, key: kept.key, settle: noop };
-  if (first && "waitMs" in first) return { response: allCoolingResponse(first.waitMs), key: null, settle: noop };
+  // No key was tried at all: the gateway answers itself, and says so.
+  const refused = refusal ?? { none: true as const };
+  if ("waitMs" in refused) {
+    log.warn("key_pool_exhausted", { retry_after_ms: refused.waitMs, keys: describeRefusals(refused.refused) });
+    throw poolRateLimited(refused.waitMs, refused.refused);
+  }
   log.error("no_usable_upstream_key", {
+    keys: describeRefusals(refused.refused),
     action: "Every upstream key was refused by the Anthropic API (401/403) or none is configured. Check ANTHROPIC_API_KEYS; GET /status shows each key's reason.",
   });
-  return { response: noUsableKeyResponse(), key: null, settle: noop };
+  throw noUsableKey(refused.refused);
 }
 
-/** An Anthropic-shaped 429, so that callers map it exactly like an upstream one. */
-export function allCoolingResponse(waitMs: number): Response {
+/** Added to a wait so that the key's recovery time has surely passed when the request picks again. */
+const WAIT_MARGIN_MS = 5;
+
+/** Marks an answer the gateway made itself, without asking the upstream (exposed to browsers too). */
+export const LOCAL_ANSWER_HEADER = "x-claude2api-local";
+
+/**
+ * The gateway's own 429: every usable key is rate limited (or disabled) and the soonest
+ * recovers later than POOL_WAIT_MS. No upstream was asked, and the answer says so.
+ */
+export function poolRateLimited(waitMs: number, refused: readonly KeyRefusal[] = []): GatewayError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return anthropicError(429, "rate_limit_error", `All upstream keys are cooling down after rate limits or failures; the first is usable again in ${seconds} s.`, {
-    "retry-after": String(seconds),
-    "x-should-retry": "true",
-  });
-}
-
-export function noUsableKeyResponse(): Response {
-  return anthropicError(
-    503,
-    "api_error",
-    "The gateway has no usable upstream key: every key was rejected by the Anthropic API (401/403). The gateway operator must check ANTHROPIC_API_KEYS (GET /status shows why each key was rejected).",
-    { "x-should-retry": "false" },
+  return new GatewayError(
+    429,
+    `No upstream request was made: the gateway's own key pool has no key to try (${describeRefusals(refused) || "every key is rate limited"}). ` +
+      `The soonest key is usable again in ${seconds} s; retry then.`,
+    "rate_limit_error",
+    null,
+    "pool_exhausted",
+    { "retry-after": String(seconds), "x-should-retry": "true", [LOCAL_ANSWER_HEADER]: "key-pool" },
   );
 }
 
-function anthropicError(status: number, type: string, message: string, headers: Record<string, string>): Response {
-  return new Response(JSON.stringify({ type: "error", error: { type, message } }), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
+/** The gateway's own 503: every key is disabled (refused by the upstream with 401/402/403). */
+export function noUsableKey(refused: readonly KeyRefusal[] = []): GatewayError {
+  return new GatewayError(
+    503,
+    `No upstream request was made: the gateway has no usable upstream key (${describeRefusals(refused) || "none left to try"}). ` +
+      "Every key was rejected by the Anthropic API (401/402/403); the gateway operator must check ANTHROPIC_API_KEYS (GET /status shows why each key was rejected).",
+    "api_error",
+    null,
+    "no_usable_upstream_key",
+    { "x-should-retry": "false", [LOCAL_ANSWER_HEADER]: "key-pool" },
+  );
+}
+
+/** `…abcd rate limited for 12 s (429 rate limited; resting for 30 s); …efgh disabled (401: invalid x-api-key)` */
+export function describeRefusals(refused: readonly KeyRefusal[] = []): string {
+  return refused
+    .map((r) => {
+      const state = r.state === "rate_limited" ? `rate limited${r.retryInMs ? ` for ${Math.max(1, Math.ceil(r.retryInMs / 1000))} s` : ""}` : r.state === "disabled" ? "disabled" : "already tried";
+      return `${r.key} ${state}${r.reason ? ` (${clip(r.reason, 120)})` : ""}`;
+    })
+    .join("; ");
+}
+
+/** Waits `ms`, or rejects at once when the client goes away. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(abortReason(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortReason(signal));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 

@@ -98,7 +98,7 @@ describe("IsolateKeyPool", () => {
       pool.begin(c.key);
       pool.end(c.key, { kind: "rate_limited", retryAfterMs: w }, scope);
     }
-    expect(pool.pick(new Set(), scope)).toEqual({ waitMs: 10_000 });
+    expect(pool.pick(new Set(), scope)).toMatchObject({ waitMs: 10_000, refused: [{ state: "rate_limited" }, { state: "rate_limited" }, { state: "rate_limited" }] });
   });
 
   it("learns from other isolates through the store, and follows the operator re-enabling a key", async () => {

@@ -1,4 +1,4 @@
-import type { KeyOutcome, KeyPool, KeyStatus, Logger, RequestScope } from "../deps";
+import type { KeyChoice, KeyOutcome, KeyPool, KeyRefusal, KeyStatus, Logger, RequestScope } from "../deps";
 import { keyHint } from "../log";
 import { applyOutcome, defaultPolicy, type CooldownPolicy, type KeyHealth } from "./policy";
 import { selectKey } from "./select";
@@ -81,7 +81,7 @@ export class IsolateKeyPool implements KeyPool {
       const slot: Slot = {
         key,
         hint: keyHint(key),
-        health: { cooldownUntil: 0, disabled: null, consecutiveFailures: 0, lastError: null },
+        health: { cooldownUntil: 0, backoffUntil: 0, disabled: null, consecutiveFailures: 0, lastError: null },
         inFlight: 0,
         lastPicked: 0,
         pending: emptyDelta(),
@@ -91,18 +91,35 @@ export class IsolateKeyPool implements KeyPool {
     }
   }
 
-  pick(exclude: ReadonlySet<string>, scope?: Pick<RequestScope, "waitUntil">, affinity?: string): { key: string } | { waitMs: number } | { none: true } {
+  pick(exclude: ReadonlySet<string>, scope?: Pick<RequestScope, "waitUntil">, affinity?: string): KeyChoice {
     if (scope) this.syncIfDue(scope);
     const now = this.now();
     const choice = selectKey(
-      this.slots.map((s) => ({ id: s.key, cooldownUntil: s.health.cooldownUntil, disabled: s.health.disabled !== null, inFlight: s.inFlight, lastPicked: s.lastPicked })),
+      this.slots.map((s) => ({
+        id: s.key,
+        cooldownUntil: s.health.cooldownUntil,
+        backoffUntil: s.health.backoffUntil,
+        disabled: s.health.disabled !== null,
+        inFlight: s.inFlight,
+        lastPicked: s.lastPicked,
+      })),
       now,
       exclude,
       affinity,
     );
-    if (!("id" in choice)) return choice;
+    if (!("id" in choice)) return { ...choice, refused: this.refusals(exclude, now) };
     this.byKey.get(choice.id)!.lastPicked = ++this.pickSeq;
     return { key: choice.id };
+  }
+
+  /** Why no key could be picked, key by key, for the locally made error (only on that path). */
+  private refusals(exclude: ReadonlySet<string>, now: number): KeyRefusal[] {
+    return this.slots.map((s): KeyRefusal => {
+      const h = s.health;
+      if (h.disabled) return { key: s.hint, state: "disabled", retryInMs: null, reason: h.disabled.reason };
+      if (h.cooldownUntil > now) return { key: s.hint, state: "rate_limited", retryInMs: h.cooldownUntil - now, reason: h.lastError?.message ?? null };
+      return { key: s.hint, state: exclude.has(s.key) ? "tried" : "rate_limited", retryInMs: null, reason: h.lastError?.message ?? null };
+    });
   }
 
   begin(key: string): void {
@@ -159,8 +176,9 @@ export class IsolateKeyPool implements KeyPool {
             : null;
       return {
         key: s.hint,
-        state: h.disabled ? "disabled" : h.cooldownUntil > now ? "cooling" : "healthy",
-        cooldownUntil: h.cooldownUntil > now ? new Date(h.cooldownUntil).toISOString() : null,
+        // Backing off after failures shows as cooling too; until then the key is tried only when no other is healthy.
+        state: h.disabled ? "disabled" : Math.max(h.cooldownUntil, h.backoffUntil) > now ? "cooling" : "healthy",
+        cooldownUntil: Math.max(h.cooldownUntil, h.backoffUntil) > now ? new Date(Math.max(h.cooldownUntil, h.backoffUntil)).toISOString() : null,
         disabledReason: h.disabled?.reason ?? null,
         disabledAt: h.disabled ? new Date(h.disabled.at).toISOString() : null,
         requests: (s.shared?.requests ?? 0) + s.pending.requests,
@@ -181,7 +199,7 @@ export class IsolateKeyPool implements KeyPool {
     if (matches.length === 0) return 0;
     await this.ensureHashes();
     for (const s of matches) {
-      s.health = { ...s.health, disabled: null, consecutiveFailures: 0 };
+      s.health = { ...s.health, disabled: null, consecutiveFailures: 0, backoffUntil: 0 };
       delete s.pending.disabled;
       // Awaited and not swallowed: if the store did not take it, the next sync would
       // disable the key again, and the operator must hear that now.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyOutcome, classifyStatus, defaultPolicy, retryAfterMs, type KeyHealth } from "./policy";
 
-const fresh: KeyHealth = { cooldownUntil: 0, disabled: null, consecutiveFailures: 0, lastError: null };
+const fresh: KeyHealth = { cooldownUntil: 0, backoffUntil: 0, disabled: null, consecutiveFailures: 0, lastError: null };
 const h = (init: Record<string, string> = {}) => new Headers(init);
 
 describe("classifyStatus", () => {
@@ -60,19 +60,24 @@ describe("applyOutcome", () => {
     expect(r.health.cooldownUntil).toBe(90_000);
   });
 
-  it("rests a key only after repeated transient failures, longer each time", () => {
+  it("backs a key off only after repeated transient failures, longer each time, without rate-limiting it", () => {
     const one = applyOutcome(fresh, { kind: "overloaded" }, 0);
-    expect(one.health.cooldownUntil).toBe(0);
+    expect(one.health.backoffUntil).toBe(0);
     expect(one.urgent).toBe(false);
     const two = applyOutcome(one.health, { kind: "server_error", status: 502 }, 0);
-    expect(two.health.cooldownUntil).toBe(defaultPolicy.failureBaseMs);
+    expect(two.health.backoffUntil).toBe(defaultPolicy.failureBaseMs);
     const three = applyOutcome(two.health, { kind: "network", message: "reset" }, 0);
-    expect(three.health.cooldownUntil).toBe(defaultPolicy.failureBaseMs * 2);
+    expect(three.health.backoffUntil).toBe(defaultPolicy.failureBaseMs * 2);
+    // A back-off is no rate limit: the key stays triable half-open (select.ts).
+    expect(three.health.cooldownUntil).toBe(0);
   });
 
-  it("forgets a run of failures after a success", () => {
-    const failed = applyOutcome(fresh, { kind: "overloaded" }, 0).health;
-    expect(applyOutcome(failed, { kind: "ok" }, 0).health.consecutiveFailures).toBe(0);
+  it("forgets a run of failures and its back-off after a success", () => {
+    const failed = applyOutcome(applyOutcome(fresh, { kind: "overloaded" }, 0).health, { kind: "overloaded" }, 0).health;
+    expect(failed.backoffUntil).toBeGreaterThan(0);
+    const ok = applyOutcome(failed, { kind: "ok" }, 0).health;
+    expect(ok.consecutiveFailures).toBe(0);
+    expect(ok.backoffUntil).toBe(0);
   });
 
   it("disables a refused key with the reason and time", () => {

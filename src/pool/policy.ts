@@ -30,7 +30,17 @@ export const defaultPolicy: CooldownPolicy = {
 };
 
 export interface KeyHealth {
+  /**
+   * Rate limited (a 429) until then: a recovery time the upstream gave (or the default).
+   * Shared with every isolate; the key is not tried before it.
+   */
   cooldownUntil: number;
+  /**
+   * Backing off after 529/5xx/network failures until then. Local to the isolate and only
+   * a preference: when no key is healthy, the one whose back-off ends first is tried
+   * (half-open) rather than the request being refused. A success ends it.
+   */
+  backoffUntil: number;
   disabled: { reason: string; at: number } | null;
   consecutiveFailures: number;
   lastError: { message: string; at: number } | null;
@@ -52,7 +62,7 @@ const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
 export function applyOutcome(h: KeyHealth, outcome: KeyOutcome, now: number, p: CooldownPolicy = defaultPolicy): Applied {
   switch (outcome.kind) {
     case "ok":
-      return { health: { ...h, consecutiveFailures: 0 }, requests: 1, failures: 0, urgent: false };
+      return { health: { ...h, consecutiveFailures: 0, backoffUntil: 0 }, requests: 1, failures: 0, urgent: false };
     case "cancelled":
       // The client left: says nothing about the key.
       return { health: h, requests: 0, failures: 0, urgent: false };
@@ -87,13 +97,15 @@ export function applyOutcome(h: KeyHealth, outcome: KeyOutcome, now: number, p: 
         outcome.kind === "overloaded" ? "529 overloaded" : outcome.kind === "server_error" ? `HTTP ${outcome.status} from upstream` : clip(`network: ${outcome.message}`);
       const n = h.consecutiveFailures + 1;
       // One blip is not worth resting a key for; a run of them means this key (or its
-      // route) is in trouble, and backing off exponentially keeps it from eating retries.
+      // route) is in trouble, and backing off exponentially keeps it from eating retries
+      // while other keys are healthy. It is no rate limit: without a healthy key it is
+      // still tried (select.ts), so an upstream blip never becomes a local outage.
       const rest = n >= p.failureThreshold ? Math.min(p.failureBaseMs * 2 ** (n - p.failureThreshold), p.failureMaxMs) : 0;
       return {
         health: {
           ...h,
           consecutiveFailures: n,
-          cooldownUntil: rest > 0 ? Math.max(h.cooldownUntil, now + rest) : h.cooldownUntil,
+          backoffUntil: rest > 0 ? Math.max(h.backoffUntil, now + rest) : h.backoffUntil,
           lastError: { message: rest > 0 ? `${message}; ${n} failures in a row, resting for ${seconds(rest)}` : message, at: now },
         },
         requests: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AFFINITY_SLACK, selectKey, type SelectableKey } from "./select";
 
-const key = (id: string, over: Partial<SelectableKey> = {}): SelectableKey => ({ id, cooldownUntil: 0, disabled: false, inFlight: 0, lastPicked: 0, ...over });
+const key = (id: string, over: Partial<SelectableKey> = {}): SelectableKey => ({ id, cooldownUntil: 0, backoffUntil: 0, disabled: false, inFlight: 0, lastPicked: 0, ...over });
 const none = new Set<string>();
 
 describe("selectKey", () => {
@@ -27,6 +27,20 @@ describe("selectKey", () => {
   it("answers the wait until the soonest recovery when every usable key cools", () => {
     const keys = [key("a", { cooldownUntil: 31_000 }), key("b", { cooldownUntil: 6_000 }), key("c", { disabled: true })];
     expect(selectKey(keys, 1000, none)).toEqual({ waitMs: 5_000 });
+  });
+
+  it("prefers a healthy key to one backing off after failures, even a busier one", () => {
+    const keys = [key("a", { backoffUntil: 6_000 }), key("b", { inFlight: 5 })];
+    expect(selectKey(keys, 1000, none)).toEqual({ id: "b" });
+    expect(selectKey(keys, 1000, none, "conversation")).toEqual({ id: "b" });
+  });
+
+  it("tries the key whose back-off ends first (half-open) rather than refusing, when no key is healthy", () => {
+    const keys = [key("a", { disabled: true }), key("b", { cooldownUntil: 31_000 }), key("c", { backoffUntil: 9_000 }), key("d", { backoffUntil: 4_000, inFlight: 3 })];
+    expect(selectKey(keys, 1000, none)).toEqual({ id: "d" });
+    expect(selectKey(keys, 1000, new Set(["d"]))).toEqual({ id: "c" });
+    // Only rate limits (a known recovery time) and disabled keys leave nothing to try.
+    expect(selectKey(keys, 1000, new Set(["c", "d"]))).toEqual({ waitMs: 30_000 });
   });
 
   it("answers none when every key is disabled or tried, or there are none", () => {

@@ -6,8 +6,10 @@ import { fnv1a32 } from "../hash";
  */
 export interface SelectableKey {
   id: string;
-  /** Epoch ms; the key is unusable before this. 0 when not cooling. */
+  /** Epoch ms; rate limited (a 429) before this, so not tried. 0 when not cooling. */
   cooldownUntil: number;
+  /** Epoch ms; backing off after failures before this: tried only when no key is healthy. 0 when not. */
+  backoffUntil: number;
   disabled: boolean;
   inFlight: number;
   /** Monotonic counter of the last time the key was picked; lower = longer ago. */
@@ -28,8 +30,12 @@ export const AFFINITY_SLACK = 2;
  * key would hit its own rate limit long before the pool as a whole does).
  *
  * Keys in `exclude` (already tried for this request) and disabled keys never come
- * back. When every remaining key is cooling, the answer is how long until the
- * soonest recovers, so the caller can tell the client a truthful retry-after.
+ * back. A key backing off after 529/5xx/network failures is avoided while a healthy
+ * key exists; when none does, the one whose back-off ends first is tried (half-open)
+ * rather than the request refused: an upstream blip must not become a local outage.
+ * Only when every remaining key is rate limited (a known recovery time) is the answer
+ * how long until the soonest recovers, so the caller can wait for it or tell the
+ * client a truthful retry-after.
  *
  * With an `affinity` (a conversation's id), the conversation sticks to one usable key
  * (rendezvous hashing: the highest score wins, so when that key cools, all of its
@@ -39,11 +45,16 @@ export const AFFINITY_SLACK = 2;
  */
 export function selectKey(keys: readonly SelectableKey[], now: number, exclude: ReadonlySet<string>, affinity?: string): Selection {
   let best: SelectableKey | undefined;
+  let halfOpen: SelectableKey | undefined;
   let soonest = Infinity;
   for (const k of keys) {
     if (k.disabled || exclude.has(k.id)) continue;
     if (k.cooldownUntil > now) {
       soonest = Math.min(soonest, k.cooldownUntil);
+      continue;
+    }
+    if (k.backoffUntil > now) {
+      if (!halfOpen || k.backoffUntil < halfOpen.backoffUntil || (k.backoffUntil === halfOpen.backoffUntil && k.inFlight < halfOpen.inFlight)) halfOpen = k;
       continue;
     }
     if (!best || k.inFlight < best.inFlight || (k.inFlight === best.inFlight && k.lastPicked < best.lastPicked)) best = k;
@@ -52,7 +63,7 @@ export function selectKey(keys: readonly SelectableKey[], now: number, exclude: 
     let preferred: SelectableKey | undefined;
     let top = -1;
     for (const k of keys) {
-      if (k.disabled || exclude.has(k.id) || k.cooldownUntil > now) continue;
+      if (k.disabled || exclude.has(k.id) || k.cooldownUntil > now || k.backoffUntil > now) continue;
       // FNV-1a: cheap, synchronous and stable across isolates, which is all a preference needs.
       const score = fnv1a32(`${affinity}\u0000${k.id}`);
       if (score > top) [preferred, top] = [k, score];
@@ -60,6 +71,7 @@ export function selectKey(keys: readonly SelectableKey[], now: number, exclude: 
     if (preferred && preferred.inFlight <= best.inFlight + AFFINITY_SLACK) return { id: preferred.id };
   }
   if (best) return { id: best.id };
+  if (halfOpen) return { id: halfOpen.id };
   if (soonest !== Infinity) return { waitMs: soonest - now };
   return { none: true };
 }

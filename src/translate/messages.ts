@@ -76,7 +76,7 @@ export function translateMessages(messages: ChatRequest["messages"], opts: Messa
     if (cc) blocks[blocks.length - 1] = { ...blocks[blocks.length - 1], cache_control: cc } as Block;
     const last = turns[turns.length - 1];
     if (last && last.role === role) {
-      last.blocks.push(...blocks);
+      pushAll(last.blocks, blocks);
       last.lastIndex = index;
     } else turns.push({ role, blocks, lastIndex: index });
   };
@@ -89,7 +89,7 @@ export function translateMessages(messages: ChatRequest["messages"], opts: Messa
       case "developer": {
         const blocks = textOnly(m.content, `${path}.content`, `${m.role} messages`);
         if (cc && blocks.length > 0) blocks[blocks.length - 1] = { ...blocks[blocks.length - 1]!, cache_control: cc };
-        system.push(...blocks);
+        pushAll(system, blocks);
         return;
       }
       case "user":
@@ -186,8 +186,8 @@ function assistantBlocks(
   const path = `messages[${i}]`;
   const blocks: Block[] = [];
   const calls = m.tool_calls ?? [];
-  if (opts.includeThinking && (calls.length > 0 || m.function_call)) blocks.push(...signedThinkingFor(m, opts.restoredThinking));
-  blocks.push(...textOnly(withoutThinkTags(m.content), `${path}.content`, "assistant messages"));
+  if (opts.includeThinking && (calls.length > 0 || m.function_call)) pushAll(blocks, signedThinkingFor(m, opts.restoredThinking));
+  pushAll(blocks, textOnly(withoutThinkTags(m.content), `${path}.content`, "assistant messages"));
   calls.forEach((call, j) => {
     if (!TOOL_NAME.test(call.function.name)) {
       const namePath = `${path}.tool_calls[${j}].function.name`;
@@ -303,4 +303,9 @@ export function currentToolLoop(messages: ChatRequest["messages"]): number[] {
     }
   }
   return loop;
+}
+
+/** push(...items) without spreading: a message with 300,000 content parts would exceed the call stack. */
+function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }

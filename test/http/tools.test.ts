@@ -4,7 +4,7 @@ import { assemble, parseOpenAIStream } from "../helpers/recorded";
 import { chat, messagesBodies, NEWER, OLDER } from "../helpers/chat-calls";
 
 // Tools through the HTTP surface: the request mapping, the non-stream shape and the
-// stream tool-call contract of clients.md §10 F.
+// stream tool-call contract of docs/client-contract.md §F.
 const weatherSchema = {
   type: "object",
   properties: {
@@ -133,7 +133,7 @@ describe("tool calls out, non-stream", () => {
   });
 });
 
-describe("tool calls out, stream (clients.md §10 F)", () => {
+describe("tool calls out, stream (docs/client-contract.md §F)", () => {
   async function streamCalls(model: string, script?: object) {
     const gw = startGateway();
     if (script) gw.sim.script(script as never);

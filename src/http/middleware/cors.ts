@@ -3,7 +3,7 @@
  * preflight is Hono's cors() (src/http/app.ts); every other answer gets these headers, on the
  * Hono app and on the Node server's direct path alike.
  */
-export const EXPOSE_HEADERS = ["retry-after", "retry-after-ms", "x-request-id", "x-claude2api-upstream", "x-claude2api-context-trimmed", "x-claude2api-thinking"];
+export const EXPOSE_HEADERS = ["retry-after", "retry-after-ms", "x-request-id", "x-claude2api-upstream", "x-claude2api-context-trimmed", "x-claude2api-thinking", "x-claude2api-local"];
 const EXPOSE_HEADERS_VALUE = EXPOSE_HEADERS.join(",");
 
 export function addCorsHeaders(headers: Headers, origin: string): void {

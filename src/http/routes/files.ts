@@ -5,6 +5,7 @@ import type { GatewayDeps, KeyOutcome, UploadRecord } from "../../deps";
 import { clip, GatewayError, invalidRequest } from "../../errors";
 import { keyHash } from "../../uploads/tracker";
 import { keyOfRecord } from "../../uploads/client-files";
+import { noUsableKey, poolRateLimited } from "../../pool/failover";
 
 /** The Files API's own limit per file. */
 const MAX_FILE_BYTES = 500 * 1024 * 1024;
@@ -95,8 +96,8 @@ function pickKey(c: Context<GatewayEnv>): string {
   if (own) return own;
   const picked = c.get("deps").keyPool.pick(new Set(), c.get("scope"));
   if ("key" in picked) return picked.key;
-  const retryAfter = "waitMs" in picked ? { "retry-after": String(Math.max(1, Math.ceil(picked.waitMs / 1000))) } : undefined;
-  throw new GatewayError(503, "No upstream Anthropic key is available to store the file; retry shortly.", "overloaded_error", null, "no_upstream_key", retryAfter);
+  // The same locally made, self-describing refusals as for chat (src/pool/failover.ts).
+  throw "waitMs" in picked ? poolRateLimited(picked.waitMs, picked.refused) : noUsableKey(picked.refused);
 }
 
 /** Runs one Files API call with the key's in-flight accounting and outcome reporting. */

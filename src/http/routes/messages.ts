@@ -6,6 +6,7 @@ import { poolFor, callWithFailover } from "../../pool/dispatch";
 import { MAX_BODY_BYTES } from "../json-body";
 import { conversationAffinity } from "../../pool/affinity";
 import { redactSecrets } from "../../log";
+import { assertModelId } from "../../models/model-id";
 
 /**
  * Anthropic-format passthrough for Anthropic-format clients (Claude Code, the
@@ -54,6 +55,10 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new GatewayError(400, `The request body must be a JSON object, not ${parsed === null ? "null" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`}.`, "invalid_request_error");
     }
+    // An id that cannot be a model id (CR/LF, control characters, 300 characters) is refused
+    // here; a well-formed unknown one goes upstream, which knows its own models.
+    const model = (parsed as { model?: unknown }).model;
+    if (typeof model === "string") assertModelId(model);
     const version = c.req.header("anthropic-version") ?? config.ANTHROPIC_VERSION;
     const betas = (c.req.header("anthropic-beta") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     const pool = poolFor(deps, c.get("passthroughKey"));

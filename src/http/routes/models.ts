@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import type { GatewayEnv } from "../app-env";
 import type { ModelProfile } from "../../models/profile";
 import { clip, GatewayError } from "../../errors";
-import { THINK_SUFFIX } from "../../models/model-id";
+import { assertModelId, THINK_SUFFIX } from "../../models/model-id";
 
 /**
  * OpenAI model objects, plus a `-think` variant of every model that can think. Dated
@@ -41,6 +41,7 @@ export function registerModels(app: Hono<GatewayEnv>): void {
   });
   app.get("/models/:id{.+}", async (c) => {
     const id = c.req.param("id");
+    assertModelId(id, "model");
     const all = toOpenAIModels(await c.get("deps").models.list());
     const found = all.find((m) => m.id === id);
     if (!found) throw new GatewayError(404, `The model \`${clip(id)}\` does not exist or is not offered by this gateway.`, "not_found_error", "model", "model_not_found");

@@ -3,7 +3,7 @@ import type { FinishReason } from "../../openai/types";
 /**
  * Builds OpenAI SSE chunk strings. Everything that is the same for every chunk of a
  * stream (id, created, model) is escaped once into a prefix; per chunk only the small
- * payload goes through JSON.stringify. The shapes follow clients.md §10 D–H exactly:
+ * payload goes through JSON.stringify. The shapes follow docs/client-contract.md §D–H exactly:
  * `data: <compact json>\n\n`, one payload kind per delta, logprobs and finish_reason
  * always present.
  */

@@ -45,7 +45,7 @@ async function run(upstream: Uint8Array | Uint8Array[] | ReadableStream<Uint8Arr
   return { text, parsed, summary: summary!, out: assemble(parsed.chunks) };
 }
 
-/** clients.md §10 D–H, checked on one whole stream. */
+/** docs/client-contract.md §D–H, checked on one whole stream. */
 function checkContract(p: ParsedOpenAIStream, includeUsage: boolean) {
   expect(p.done && p.doneLast).toBe(true);
   const errors = p.chunks.filter((c) => c.error);
