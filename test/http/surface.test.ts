@@ -41,7 +41,7 @@ describe("health, auth, CORS and routing", () => {
   });
 
   it("refuses everything when deployed without APIKEY, instead of becoming an open proxy", async () => {
-    const gw = startGateway({ APIKEY: "" });
+    const gw = startGateway({ APIKEY: "", ADMIN_KEY: "" });
     const res = await gw.fetch("/v1/models");
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain("APIKEY");
