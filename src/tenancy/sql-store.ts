@@ -16,7 +16,7 @@ const SCHEMA = [
     models TEXT,
     rpm INTEGER,
     tpm INTEGER,
-    budget_pico INTEGER,
+    budget_micro INTEGER,
     budget_period TEXT NOT NULL DEFAULT 'month',
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
@@ -40,6 +40,9 @@ const SCHEMA = [
   )`,
 ];
 
+/** Budgets are kept in whole microdollars: a picodollar budget of $10,000 would not fit a JavaScript integer. */
+const microOf = (pico: number | null): number | null => (pico === null ? null : Math.round(pico / 1e6));
+
 const num = (v: unknown): number => (typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : 0);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 
@@ -54,7 +57,7 @@ function toRecord(r: Record<string, unknown>): ClientKeyRecord {
     models: typeof r.models === "string" ? (JSON.parse(r.models) as string[]) : null,
     rpm: numOrNull(r.rpm),
     tpm: numOrNull(r.tpm),
-    budgetPico: numOrNull(r.budget_pico),
+    budgetPico: r.budget_micro === null || r.budget_micro === undefined ? null : num(r.budget_micro) * 1e6,
     budgetPeriod: String(r.budget_period) as BudgetPeriod,
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
@@ -63,9 +66,18 @@ function toRecord(r: Record<string, unknown>): ClientKeyRecord {
   };
 }
 
+/**
+ * A sum of picodollars passes 2^53 (JavaScript's exact integers) beyond $9,007, and both
+ * SQLite drivers refuse to hand such an integer over: sum whole microdollars and the
+ * picodollar remainders apart, and join them in JavaScript (exact below $9,007, within
+ * 10^-16 of it above).
+ */
+const COST_SUM = "SUM(cost_pico / 1000000) AS cost_micro, SUM(cost_pico % 1000000) AS cost_rem";
+const costOf = (r: Record<string, unknown>) => num(r.cost_micro) * 1e6 + num(r.cost_rem);
+
 const SUMS = `SUM(requests) AS requests, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
   SUM(cache_read_tokens) AS cache_read_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
-  SUM(reasoning_tokens) AS reasoning_tokens, SUM(cost_pico) AS cost_pico,
+  SUM(reasoning_tokens) AS reasoning_tokens, ${COST_SUM},
   SUM(estimated_requests) AS estimated_requests, SUM(family_priced_requests) AS family_priced_requests`;
 
 /**
@@ -80,13 +92,16 @@ export class ClientKeysDb {
     private readonly transaction: <T>(fn: () => T) => T = (fn) => fn(),
   ) {
     for (const statement of SCHEMA) sql(statement);
+    // Databases made before budgets moved to microdollars (budget_pico) get the column.
+    const columns = sql("PRAGMA table_info(client_keys)").map((c) => String(c.name));
+    if (!columns.includes("budget_micro")) sql("ALTER TABLE client_keys ADD COLUMN budget_micro INTEGER");
   }
 
   create(k: NewClientKey): ClientKeyView {
     this.sql(
-      `INSERT INTO client_keys (id, name, key_hash, last4, disabled, expires_at, models, rpm, tpm, budget_pico, budget_period, created_at, updated_at)
+      `INSERT INTO client_keys (id, name, key_hash, last4, disabled, expires_at, models, rpm, tpm, budget_micro, budget_period, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      k.id, k.name, k.keyHash, k.last4, k.disabled ? 1 : 0, k.expiresAt, k.models ? JSON.stringify(k.models) : null, k.rpm, k.tpm, k.budgetPico, k.budgetPeriod, k.createdAt, k.createdAt,
+      k.id, k.name, k.keyHash, k.last4, k.disabled ? 1 : 0, k.expiresAt, k.models ? JSON.stringify(k.models) : null, k.rpm, k.tpm, microOf(k.budgetPico), k.budgetPeriod, k.createdAt, k.createdAt,
     );
     return { ...k, updatedAt: k.createdAt, lastUsedAt: null, deletedAt: null, spentPico: 0 };
   }
@@ -113,7 +128,7 @@ export class ClientKeysDb {
     if (patch.models !== undefined) set("models", patch.models ? JSON.stringify(patch.models) : null);
     if (patch.rpm !== undefined) set("rpm", patch.rpm);
     if (patch.tpm !== undefined) set("tpm", patch.tpm);
-    if (patch.budgetPico !== undefined) set("budget_pico", patch.budgetPico);
+    if (patch.budgetPico !== undefined) set("budget_micro", microOf(patch.budgetPico));
     if (patch.budgetPeriod !== undefined) set("budget_period", patch.budgetPeriod);
     set("updated_at", now);
     this.sql(`UPDATE client_keys SET ${cols.join(", ")} WHERE id = ? AND deleted_at IS NULL`, ...vals, id);
@@ -176,7 +191,7 @@ export class ClientKeysDb {
       cacheReadTokens: num(r.cache_read_tokens),
       cacheWriteTokens: num(r.cache_write_tokens),
       reasoningTokens: num(r.reasoning_tokens),
-      costPico: num(r.cost_pico),
+      costPico: costOf(r),
       estimatedRequests: num(r.estimated_requests),
       familyPricedRequests: num(r.family_priced_requests),
     }));
@@ -195,8 +210,8 @@ export class ClientKeysDb {
   }
 
   private spend(keyId: string, fromDay: string | null): number {
-    const row = fromDay === null ? this.sql("SELECT SUM(cost_pico) AS s FROM usage_daily WHERE key_id = ?", keyId)[0] : this.sql("SELECT SUM(cost_pico) AS s FROM usage_daily WHERE key_id = ? AND day >= ?", keyId, fromDay)[0];
-    return num(row?.s);
+    const row = fromDay === null ? this.sql(`SELECT ${COST_SUM} FROM usage_daily WHERE key_id = ?`, keyId)[0] : this.sql(`SELECT ${COST_SUM} FROM usage_daily WHERE key_id = ? AND day >= ?`, keyId, fromDay)[0];
+    return row ? costOf(row) : 0;
   }
 
   private withSpend(key: ClientKeyRecord, now: number): ClientKeyView {

@@ -112,10 +112,16 @@ export function clientKeyStoreContract(make: () => ClientKeyStore | Promise<Clie
     expect(await store.usage({ model: "claude-sonnet-4-5" })).toMatchObject([{ estimatedRequests: 1, keyId: "key_static_123456789abc" }]);
   });
 
-  it("keeps large sums exact", async () => {
+  it("keeps large sums exact, and sums beyond $9,007 (2^53 picodollars) readable", async () => {
     const store = await make();
     // $5,000 in one row, plus a single picodollar.
     await store.record([delta({ costPico: 5_000 * 1e12 }), delta({ costPico: 1 })]);
     expect((await store.usage({}))[0]!.costPico).toBe(5_000 * 1e12 + 1);
+    // A month of a big spender: 40 days × $5,000 on one key; and a budget of a million dollars.
+    await store.record(Array.from({ length: 40 }, (_, i) => delta({ day: `2026-11-${String((i % 28) + 1).padStart(2, "0")}`, model: `m${i}`, costPico: 5_000 * 1e12 })));
+    expect(await store.spendSince(["key_aaaaaaaaaaaaaaaa"], null)).toEqual({ key_aaaaaaaaaaaaaaaa: 205_000 * 1e12 + 1 });
+    await store.create(sampleKey({ budgetPico: 1_000_000 * 1e12, budgetPeriod: "total" }));
+    expect(await store.authorize("a".repeat(64), NOW)).toMatchObject({ key: { budgetPico: 1_000_000 * 1e12 }, spentPico: 205_000 * 1e12 + 1 });
+    expect((await store.usage({ groupBy: "key" }))[0]!.costPico).toBe(205_000 * 1e12 + 1);
   });
 }
