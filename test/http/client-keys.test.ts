@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { DurableClientKeyStore, type ClientKeysDO } from "../../src/tenancy/client-keys-do";
 import { ADMIN_KEY, CLIENT_KEY, startGateway, sseEvents } from "../helpers/gateway";
 import { fakePdfBase64 } from "../../src/uploads/test-support";
+import { NEWER } from "../helpers/chat-calls";
 
 const MODEL = "claude-sonnet-4-5";
 // Sonnet 4.5, $ per MTok: 3 in, 15 out, 0.30 cache read, 3.75 5m write, 6 1h write.
@@ -325,6 +326,24 @@ describe("what a client key sees", () => {
       openai(b.key).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: [{ type: "file", file: { file_id: file.id } }] }] }),
     ).rejects.toMatchObject({ status: 400 });
     expect((await openai(a.key).files.retrieve(file.id)).id).toBe(file.id);
+  });
+
+  it("restores signed thinking only for the key whose answer it was", async () => {
+    const { gw, createKey } = gateway();
+    const a = await createKey({ name: "a" });
+    const b = await createKey({ name: "b" });
+    const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
+    const question = { role: "user", content: "Weather in Paris? Use get_weather." };
+    const post = async (key: string, messages: unknown[]) => {
+      const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ model: NEWER, messages, tools, reasoning_effort: "high" }) });
+      expect(res.status).toBe(200);
+      return { res, json: (await res.json()) as any };
+    };
+    const first = (await post(a.key, [question])).json.choices[0].message;
+    expect(first.tool_calls).toHaveLength(1);
+    const history = [question, { role: "assistant", content: first.content, tool_calls: first.tool_calls }, { role: "tool", tool_call_id: first.tool_calls[0].id, content: "Sunny" }];
+    expect((await post(b.key, history)).res.headers.get("x-claude2api-thinking")).toBe("off-this-turn");
+    expect((await post(a.key, history)).res.headers.get("x-claude2api-thinking")).toBeNull();
   });
 
   it("does not share the gateway's uploads of a large attachment across keys", async () => {
