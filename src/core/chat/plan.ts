@@ -10,6 +10,7 @@ import { singleKeyPool } from "../../pool/passthrough";
 import { conversationAffinity } from "../../pool/affinity";
 import { pinClientFiles } from "../../uploads/client-files";
 import { ownedId } from "../../tenancy/tenancy";
+import { memberPool } from "./platform-routing";
 import type { ChatInput, ChatPlan } from "./types";
 
 /** Reads the data URLs that will be offloaded straight into bytes; none under a client's own key. */
@@ -58,10 +59,16 @@ export async function planChat(deps: GatewayDeps, input: ChatInput): Promise<Cha
     ttl: config.AUTO_CACHE_TTL,
   });
   const pinnedKey = await pinClientFiles(body, deps, passthrough, input.client.tenant);
-  const pool = pinnedKey ? singleKeyPool(pinnedKey) : poolFor(deps, passthrough);
+  const pooled = !pinnedKey && !passthrough;
+  // Bedrock and Vertex members that cannot serve this request are hidden from the pool for it (or it is refused, saying why).
+  const pool = pinnedKey
+    ? singleKeyPool(pinnedKey)
+    : pooled && deps.members.size
+      ? memberPool(deps, poolFor(deps, passthrough), body, input.attachments, req.model)
+      : poolFor(deps, passthrough);
   // Taken before packing and trimming, which rewrite the opening of the conversation. Only worth its
-  // cost (a stringify of the opening turn) when there is a key to choose.
-  const affinity = pool === deps.keyPool && upstreamKeys(config).length > 1 ? conversationAffinity(translated.body) : undefined;
+  // cost (a stringify of the opening turn) when there is a member to choose.
+  const affinity = pooled && upstreamKeys(config).length + deps.members.size > 1 ? conversationAffinity(translated.body) : undefined;
 
   return {
     request: req,

@@ -3,6 +3,8 @@ import type { AnthropicRequest } from "../../platforms/anthropic/types";
 import type { UpstreamResponse } from "../../platforms/upstream";
 import type { MessagesPlatform } from "../../platforms/platform";
 import { anthropicMessages } from "../../platforms/anthropic/messages";
+import { anthropicSseEvents } from "../../platforms/anthropic/events";
+import { readerOf, type PlatformAdapter } from "../../platforms/adapter";
 import { AnthropicFiles } from "../../platforms/anthropic/files";
 import { upstreamError } from "../../platforms/anthropic/errors";
 import { GatewayError } from "../../errors";
@@ -26,18 +28,38 @@ export interface Sent {
   trimmedMessages: number;
 }
 
-// One platform object per deps (per isolate), not per request.
-const platforms = new WeakMap<GatewayDeps, MessagesPlatform>();
+// One platform object per deps (per isolate) or per adapter, not per request.
+const anthropicPlatforms = new WeakMap<GatewayDeps, MessagesPlatform>();
+const adapterPlatforms = new WeakMap<PlatformAdapter, MessagesPlatform>();
 
 /**
- * The platform that serves a pool member. Every member is an Anthropic API key today;
- * the seam for Bedrock accounts and Vertex projects is here: map the member to its
- * MessagesPlatform (src/platforms/platform.ts).
+ * The platform that serves a pool member: an Anthropic API key, or a Bedrock account /
+ * Vertex project (deps.members, src/pool/members.ts) through its PlatformAdapter, which
+ * answers in Anthropic's wire format.
  */
-export function platformFor(deps: GatewayDeps, _member: string): MessagesPlatform {
-  let p = platforms.get(deps);
-  if (!p) platforms.set(deps, (p = anthropicMessages(deps.upstream, deps.config)));
+export function platformFor(deps: GatewayDeps, member: string): MessagesPlatform {
+  const adapter = deps.members.get(member);
+  if (adapter) {
+    let p = adapterPlatforms.get(adapter);
+    if (!p) adapterPlatforms.set(adapter, (p = adapterMessages(adapter)));
+    return p;
+  }
+  let p = anthropicPlatforms.get(deps);
+  if (!p) anthropicPlatforms.set(deps, (p = anthropicMessages(deps.upstream, deps.config)));
   return p;
+}
+
+/** A Bedrock or Vertex adapter as a MessagesPlatform: no Files API, attachments inline (memberPool checked the size). */
+function adapterMessages(adapter: PlatformAdapter): MessagesPlatform {
+  return {
+    label: adapter.label,
+    filesApi: false,
+    send: (_member, payload, betas, signal) => adapter.messages({ body: payload, betas, signal }),
+    events(response) {
+      const reader = readerOf(response);
+      return reader ? anthropicSseEvents(reader) : null;
+    },
+  };
 }
 
 /**
@@ -82,11 +104,15 @@ async function sendOnce(deps: GatewayDeps, scope: RequestScope, plan: ChatPlan, 
       let payload: string;
       let betas: readonly string[] = plan.betas;
       try {
-        const threshold = platform.filesApi ? plan.offloadThreshold : Infinity;
-        const offloaded = await offloadLargeAttachments(body, { key: member, files, tracker: deps.uploads, thresholdBytes: threshold, scope, log: deps.log, attachments: plan.attachments, tenant: plan.tenant?.id });
-        payload = stringifyWithAttachments(offloaded.body, plan.attachments);
-        if (offloaded.betas.length) betas = [...plan.betas, ...offloaded.betas];
-        fileIds = offloaded.fileIds;
+        if (!platform.filesApi) {
+          payload = stringifyWithAttachments(body, plan.attachments);
+          fileIds = [];
+        } else {
+          const offloaded = await offloadLargeAttachments(body, { key: member, files, tracker: deps.uploads, thresholdBytes: plan.offloadThreshold, scope, log: deps.log, attachments: plan.attachments, tenant: plan.tenant?.id });
+          payload = stringifyWithAttachments(offloaded.body, plan.attachments);
+          if (offloaded.betas.length) betas = [...plan.betas, ...offloaded.betas];
+          fileIds = offloaded.fileIds;
+        }
       } catch (err) {
         if (err instanceof GatewayError || signal.aborted) throw err;
         // A fault of the gateway's own, not of the member: no failover, no mark against it.

@@ -7,11 +7,9 @@ import type { Config } from "../../config";
 import type { RequestScope } from "../../deps";
 import { looksManaged } from "../../tenancy/key-material";
 import { OPEN_IDENTITY, type ClientIdentity, type Tenancy } from "../../tenancy/tenancy";
+import { matchesAnyKey, type HeaderLookup } from "../../secret-compare";
 
-/** Read access to request headers: a web Headers, or the Node server's IncomingMessage headers. */
-export interface HeaderLookup {
-  get(name: string): string | null | undefined;
-}
+export { matchesAnyKey, type HeaderLookup };
 
 /** The client's key: `Authorization: Bearer <key>`, `x-api-key` or `api-key` (Cherry, Continue). */
 export function presentedKey(headers: HeaderLookup): string | undefined {
@@ -45,10 +43,6 @@ export function matchingKeyIndex(presented: string, keys: readonly string[]): nu
     index += hit * (index === -1 ? at + 1 : 0);
   }
   return index;
-}
-
-export function matchesAnyKey(presented: string, keys: readonly string[]): boolean {
-  return matchingKeyIndex(presented, keys) >= 0;
 }
 
 const unauthorized = (message: string) => ({

@@ -49,7 +49,8 @@ describe("AnthropicFiles", () => {
     }
     expect(sim.files.get(second.id)?.filename).toBe("big-again.pdf");
     expect(sim.received[0]!.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=c2a-/);
-  });
+    // Two 300 KB multipart uploads: 1 s alone, 6–9 s when six test suites share the two cores.
+  }, 30_000);
 
   it("pages through a listing with the cursor it returns", async () => {
     const { files } = setup();
