@@ -85,6 +85,9 @@ async function handleChat(
     defaultMaxTokens: config.DEFAULT_MAX_TOKENS,
     restoredThinking,
     attachments,
+    search: requested.search,
+    webTools: config,
+    citations: config.CITATIONS,
   });
   if (translated.thinkingDroppedReason) deps.log.info("thinking_dropped", { model: profile.id, reason: translated.thinkingDroppedReason });
 

@@ -74,7 +74,11 @@ export function buildResponse(
   error: { code: string; message: string } | null = null,
 ): OpenAIResponse {
   const { req } = ctx;
-  const tools = (req.tools ?? []).map((t) => ({ type: "function" as const, name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null }));
+  const tools = (req.tools ?? []).map((t) =>
+    t.type === "function"
+      ? { type: "function" as const, name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null }
+      : { type: t.type, search_context_size: t.search_context_size ?? "medium", user_location: t.user_location ?? null, ...(t.filters ? { filters: t.filters } : {}) },
+  );
   const toolChoice = req.tool_choice == null ? "auto" : typeof req.tool_choice === "string" ? req.tool_choice : { type: "function" as const, name: req.tool_choice.name };
   const format = req.text?.format;
   return {
