@@ -9,9 +9,9 @@ describe("MessageAssembler", () => {
     const blocks = a.blocks();
     expect(a.stopReason).toBe("end_turn");
     expect(blocks[0]).toEqual({ type: "server_tool_use", id: "srvtoolu_01Bj5uzzLcYG5hfueSLcDH8k", name: "web_search", input: { query: "tech news today September 26 2025" } });
-    expect(blocks[1].type).toBe("web_search_tool_result");
-    expect(blocks[3].citations).toHaveLength(3);
-    expect(blocks[3].text).toMatch(/^Apple today announced.*JST\.$/);
+    expect(blocks[1]!.type).toBe("web_search_tool_result");
+    expect(blocks[3]!.citations).toHaveLength(3);
+    expect(blocks[3]!.text).toMatch(/^Apple today announced.*JST\.$/);
     expect(blocks).toHaveLength(21);
   });
 
