@@ -1,5 +1,6 @@
 import type { GatewayDeps, KeyOutcome, KeyPool, RequestScope } from "../../deps";
 import type { AnthropicMessage, AnthropicRequest } from "../../platforms/anthropic/types";
+import { continuationBody, continuePaused } from "./continuation";
 import { GatewayError } from "../../errors";
 import { parseChatRequest, type ChatRequest } from "../../openai/schema";
 import { resolveRequestedModel } from "../../models/model-id";
@@ -138,6 +139,7 @@ async function handleChat(
     reasoningOutput: translated.hideReasoning ? ("hidden" as const) : (reasoningOutput ?? config.REASONING_OUTPUT),
     structuredOutput: translated.structuredOutput,
     legacyFunctions: translated.legacyFunctions,
+    reasoningDetails: config.REASONING_DETAILS,
   };
   const headers: Record<string, string> = {};
   if (config.UPSTREAM === "simulator") headers["x-claude2api-upstream"] = "simulator";
@@ -149,6 +151,14 @@ async function handleChat(
     try {
       message = (await response.json()) as AnthropicMessage;
       settle({ kind: "ok" });
+      // A paused server-tool turn (web search): continued here, so the client gets one finished answer.
+      message = await continuePaused(message, async (content) => {
+        const next = await call(continuationBody(body, content));
+        if (!next.response.ok) throw await upstreamError(next.response);
+        const part = (await next.response.json()) as AnthropicMessage;
+        next.settle({ kind: "ok" });
+        return part;
+      });
     } catch (err) {
       settle(scope.signal.aborted ? { kind: "cancelled" } : { kind: "network", message: String(err) });
       throw new GatewayError(502, "The Anthropic API's answer could not be read in full (connection lost or malformed JSON).", "upstream_error", null, "upstream_bad_response");

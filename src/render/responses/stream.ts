@@ -1,3 +1,4 @@
+import { responsesFromChat, type ChatUrlCitation, type ResponsesAnnotation } from "../../translate/citations";
 import type { ResponseOutputItem, ResponseOutputMessage, ResponseUsage } from "openai/resources/responses/responses";
 import {
   buildResponse,
@@ -19,6 +20,7 @@ interface ChatChunk {
     delta?: {
       content?: string | null;
       reasoning_content?: string;
+      annotations?: ChatUrlCitation[];
       refusal?: string | null;
       tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }>;
     };
@@ -29,7 +31,7 @@ interface ChatChunk {
 
 type Open =
   | { kind: "reasoning"; index: number; id: string; text: string }
-  | { kind: "message"; index: number; id: string; part: "output_text" | "refusal" | null; text: string; content: ResponseOutputMessage["content"] }
+  | { kind: "message"; index: number; id: string; part: "output_text" | "refusal" | null; text: string; annotations: ResponsesAnnotation[]; content: ResponseOutputMessage["content"] }
   | { kind: "call"; index: number; id: string; callId: string; name: string; args: string };
 
 /**
@@ -74,6 +76,7 @@ export class ResponsesEventWriter {
     const d = choice.delta;
     if (d?.reasoning_content) this.#reasoning(d.reasoning_content);
     if (d?.content) this.#text("output_text", d.content);
+    if (d?.annotations?.length) this.#annotate(d.annotations);
     if (d?.refusal) this.#text("refusal", d.refusal);
     for (const call of d?.tool_calls ?? []) this.#toolCall(call);
     if (choice.finish_reason) this.#finish = choice.finish_reason;
@@ -125,7 +128,7 @@ export class ResponsesEventWriter {
     if (open?.kind !== "message") {
       this.#close();
       const id = newMessageId();
-      open = this.#open = { kind: "message", index: this.#add(messageItem(id, "in_progress", [])), id, part: null, text: "", content: [] };
+      open = this.#open = { kind: "message", index: this.#add(messageItem(id, "in_progress", [])), id, part: null, text: "", annotations: [], content: [] };
     }
     if (open.part !== part) {
       this.#closePart(open);
@@ -154,16 +157,30 @@ export class ResponsesEventWriter {
     this.#event("response.function_call_arguments.delta", { item_id: open.id, output_index: open.index, delta: args });
   }
 
+  /** Annotations of the text just sent: the span ends here, its indices local to the part. */
+  #annotate(annotations: ChatUrlCitation[]): void {
+    const open = this.#open;
+    if (open?.kind !== "message" || open.part !== "output_text") return;
+    const end = open.text.length;
+    for (const a of annotations) {
+      const local: ChatUrlCitation = { ...a, url_citation: { ...a.url_citation, start_index: Math.max(0, end - (a.url_citation.end_index - a.url_citation.start_index)), end_index: end } };
+      const annotation = responsesFromChat(local);
+      this.#event("response.output_text.annotation.added", { item_id: open.id, output_index: open.index, content_index: open.content.length, annotation_index: open.annotations.length, annotation });
+      open.annotations.push(annotation);
+    }
+  }
+
   #closePart(open: Extract<Open, { kind: "message" }>): void {
     if (open.part === null) return;
     const content_index = open.content.length;
-    const part = open.part === "output_text" ? { type: "output_text" as const, text: open.text, annotations: [], logprobs: [] } : { type: "refusal" as const, refusal: open.text };
+    const part = open.part === "output_text" ? { type: "output_text" as const, text: open.text, annotations: open.annotations as never[], logprobs: [] } : { type: "refusal" as const, refusal: open.text };
     if (part.type === "output_text") this.#event("response.output_text.done", { item_id: open.id, output_index: open.index, content_index, text: open.text, logprobs: [] });
     else this.#event("response.refusal.done", { item_id: open.id, output_index: open.index, content_index, refusal: open.text });
     this.#event("response.content_part.done", { item_id: open.id, output_index: open.index, content_index, part });
     open.content.push(part);
     open.part = null;
     open.text = "";
+    open.annotations = [];
   }
 
   #close(): void {
