@@ -27,7 +27,7 @@ import type { UpstreamResponse } from "../../platforms/upstream";
 
 /** What the chat endpoint answers on success; errors are thrown as GatewayError. */
 export type ChatReply =
-  | { kind: "json"; headers: Record<string, string>; body: string }
+  | { kind: "json"; headers: Record<string, string>; body: string; /** The Anthropic answer it renders (for /v1/responses' server tool items). */ message: AnthropicMessage }
   | { kind: "stream"; headers: Record<string, string>; body: ReadableStream<Uint8Array> };
 
 export interface ChatInput {
@@ -165,7 +165,7 @@ async function handleChat(
     }
     const { completion, thinking } = translateMessage(message, responseCtx);
     if (thinking) deps.thinking.put(thinking.toolCallIds, thinking.blocks, scope);
-    return { kind: "json", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(completion) };
+    return { kind: "json", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(completion), message };
   }
 
   const upstreamBody = response.chunkReader?.() ?? response.body;

@@ -1,3 +1,4 @@
+import { webSearchCalls } from "../../translate/server-tools";
 import type { Hono } from "hono";
 import type { GatewayEnv } from "../app-env";
 import type { AnthropicContentBlock } from "../../platforms/anthropic/types";
@@ -42,7 +43,8 @@ export function registerResponses(api: Hono<GatewayEnv>): void {
       for (const [id, text] of messageTexts(output)) deps.thinking.put([id], [{ type: "text", text } as AnthropicContentBlock], scope);
     };
     if (reply.kind === "json") {
-      const response = fromChatCompletion(JSON.parse(reply.body) as ChatCompletionLike, ctx);
+      const searches = webSearchCalls(reply.message.content as never).map((c) => c.item);
+      const response = fromChatCompletion(JSON.parse(reply.body) as ChatCompletionLike, ctx, searches);
       keep(response.output);
       return new Response(JSON.stringify(response), { status: 200, headers: reply.headers });
     }
