@@ -115,8 +115,8 @@ describe("chat completions: what comes back", () => {
     expect(whole.choices[0]!.message.annotations!.map((a) => a.url_citation.url)).toEqual(annotations.map((a) => a.url_citation.url));
   });
 
-  it("pause_turn is continued by the gateway: one finished answer covering every search", async () => {
-    for (const stream of [false]) {
+  it("pause_turn is continued by the gateway (stream and not): one finished answer covering every search", async () => {
+    for (const stream of [false, true]) {
       const gw = startGateway();
       const body = { model: "claude-sonnet-4-6-search", messages: ask("A? B? C? D? E?"), stream };
       const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: gw.auth(), body: JSON.stringify(body) });
@@ -223,7 +223,7 @@ describe("/v1/responses: built-in web_search tools", () => {
     expect((res.usage as any).server_tool_use).toEqual({ web_search_requests: 1, web_fetch_requests: 0 });
   });
 
-  it("stream: output_text.annotation.added events, the final response carrying them", async () => {
+  it("stream: web_search_call events and output_text.annotation.added, the final response carrying them", async () => {
     const gw = startGateway();
     const { openai } = clients(gw);
     const stream = await openai.responses.create({ model: "claude-sonnet-4-5", input: "Who discovered penicillin?", tools: [{ type: "web_search_preview" }], stream: true });
@@ -235,11 +235,13 @@ describe("/v1/responses: built-in web_search tools", () => {
       if (ev.type === "response.output_text.annotation.added") added.push(ev.annotation);
       if (ev.type === "response.completed") final = ev.response;
     }
-    expect(types).toContain("response.output_text.annotation.added");
+    expect(types).toEqual(expect.arrayContaining(["response.web_search_call.in_progress", "response.web_search_call.searching", "response.web_search_call.completed", "response.output_text.annotation.added"]));
+    expect(types.indexOf("response.web_search_call.completed")).toBeLessThan(types.indexOf("response.output_text.delta"));
     const message = final.output.find((o: any) => o.type === "message");
     expect(message.content[0].annotations).toEqual(added);
     expect(added.length).toBeGreaterThan(0);
     for (const a of added) expect(message.content[0].text.slice(a.start_index, a.end_index)).toBe(a.cited_text);
+    expect(final.output.find((o: any) => o.type === "web_search_call").action.query).toBe("Who discovered penicillin?");
   });
 
   it("echoed web_search_call items and their item_references are accepted on the next turn", async () => {

@@ -11,7 +11,7 @@ import { REASONING_ID_PREFIX } from "../../translate/responses-to-chat";
 import { responsesFromChat, type ChatUrlCitation } from "../../translate/citations";
 import type { WebSearchCall } from "../../translate/server-tools";
 
-/** A chat completion as the core renders it (src/render/chat-completions/completion.ts), the fields read here. */
+/** A chat completion object as translateMessage builds it (src/render/chat-completions/completion.ts), the fields read here. */
 export interface ChatCompletionLike {
   choices: Array<{
     message: {
@@ -19,7 +19,7 @@ export interface ChatCompletionLike {
       refusal?: string | null;
       reasoning_content?: string;
       annotations?: ChatUrlCitation[] | Array<{ type: "url_citation"; url_citation: ChatUrlCitation["url_citation"] }>;
-      tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+      tool_calls?: Array<{ id: string; function?: { name: string; arguments: string } }>;
     };
     finish_reason: string | null;
   }>;
@@ -140,22 +140,20 @@ export const functionCallItem = (id: string, callId: string, name: string, args:
   status,
 });
 
-/**
- * A non-streamed chat completion from the core → the Response object; `searches` are the
- * answer's web_search_call items (translate/server-tools.ts), which the chat shape has no place for.
- */
+/** A non-streamed answer, as its chat completion object → the Response object. */
 export function fromChatCompletion(completion: ChatCompletionLike, ctx: ResponseContext, searches: readonly WebSearchCall[] = []): OpenAIResponse {
   const choice = completion.choices[0];
   const output: ResponseOutputItem[] = [];
   const message = choice?.message;
   if (message?.reasoning_content) output.push(reasoningItem(newReasoningId(), message.reasoning_content));
+  // The answer's web_search_call items (translate/server-tools.ts), which the chat shape has no place for.
   output.push(...(searches as unknown as ResponseOutputItem[]));
   const content: ResponseOutputMessage["content"] = [];
   const annotations = (message?.annotations ?? []).map((a) => responsesFromChat(a as ChatUrlCitation));
   if (message?.content) content.push({ type: "output_text", text: message.content, annotations: annotations as never, logprobs: [] });
   if (message?.refusal) content.push({ type: "refusal", refusal: message.refusal });
   if (content.length) output.push(messageItem(newMessageId(), "completed", content));
-  for (const call of message?.tool_calls ?? []) output.push(functionCallItem(newFunctionCallId(), call.id, call.function.name, call.function.arguments, "completed"));
+  for (const call of message?.tool_calls ?? []) if (call.function) output.push(functionCallItem(newFunctionCallId(), call.id, call.function.name, call.function.arguments, "completed"));
   const status = choice?.finish_reason === "length" ? "incomplete" : "completed";
   return buildResponse(ctx, status, output, toResponsesUsage(completion.usage));
 }
