@@ -105,6 +105,24 @@ export const configSchema = z.object({
    */
   POOL_WAIT_MS: int(5_000),
   /**
+   * Claude's web search server tool, offered when a client asks for it (`web_search_options`,
+   * a `-search` model, the Responses `web_search` tool). `off`: such requests are a 400
+   * naming this setting. Billed by Anthropic per search.
+   */
+  WEB_SEARCH: bool(true),
+  /** Claude's web fetch tool, offered alongside search. Off by default: it fetches any URL a prompt names. */
+  WEB_FETCH: bool(false),
+  /** Only these domains (and their subdomains) may appear in search results and be fetched. Comma-separated. */
+  WEB_SEARCH_ALLOWED_DOMAINS: list,
+  /** These domains never appear in results and are never fetched (ignored while an allowed list applies). */
+  WEB_SEARCH_BLOCKED_DOMAINS: list,
+  /** Upper bound on searches (and fetches) per request, whatever the client asks; 0 = no cap. */
+  WEB_SEARCH_MAX_USES: int(0),
+  /** Ask Claude for citations on every PDF and text document (`file` parts); per part with `"citations": true` otherwise. */
+  CITATIONS: bool(false),
+  /** Emit OpenRouter-style `reasoning_details` (signed thinking clients echo back) on messages and deltas. */
+  REASONING_DETAILS: bool(true),
+  /**
    * The operator's key for the admin API (client keys, usage) and the status page.
    * Unset: those answer 503 and say so. Never a client key.
    */

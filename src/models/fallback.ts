@@ -17,6 +17,13 @@ import { canonicalModelKey, compareVersions, parseModelId } from "./model-id";
 
 const ALL_EFFORT: EffortLevel[] = ["low", "medium", "high", "xhigh", "max"];
 
+/**
+ * Server tool versions (web search tool docs): the 2025 versions on the 3.5–4.5 models, the
+ * dynamic-filtering 2026-02-09 versions from Opus/Sonnet 4.6 on (the adaptive-thinking models).
+ */
+export const WEB_TOOLS_2025 = { search: "web_search_20250305", fetch: "web_fetch_20250910" } as const;
+export const WEB_TOOLS_2026 = { search: "web_search_20260209", fetch: "web_fetch_20260209" } as const;
+
 type Generation = Omit<ModelProfile, "id" | "displayName" | "createdAt">;
 
 const legacyNoThinking: Generation = {
@@ -29,6 +36,8 @@ const legacyNoThinking: Generation = {
   pdfInput: true,
   structuredOutputs: false,
   prefill: true,
+  webSearch: WEB_TOOLS_2025.search,
+  webFetch: WEB_TOOLS_2025.fetch,
 };
 const budgetFree: Generation = { ...legacyNoThinking, maxOutputTokens: 64_000, thinking: { budget: true, adaptive: false, disable: true } };
 const budgetExclusive: Generation = { ...budgetFree, sampling: "exclusive" };
@@ -40,6 +49,8 @@ const hybrid46: Generation = {
   thinking: { budget: true, adaptive: true, disable: true },
   effort: ["low", "medium", "high", "max"],
   prefill: false,
+  webSearch: WEB_TOOLS_2026.search,
+  webFetch: WEB_TOOLS_2026.fetch,
 };
 const adaptiveOnly: Generation = {
   ...hybrid46,

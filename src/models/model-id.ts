@@ -38,17 +38,29 @@ export function assertModelId(id: string, param = "model"): void {
 
 /** Clients pick a thinking variant by appending this to a model id (the seed project's convention). */
 export const THINK_SUFFIX = "-think";
+/** …and a web search variant with this one (for frontends that can only pick a model, like NextChat). */
+export const SEARCH_SUFFIX = "-search";
 
 /**
- * Splits the `-think` suffix off a requested model id: `claude-sonnet-4-5-think` →
- * upstream `claude-sonnet-4-5`, thinking on.
+ * Splits the variant suffixes off a requested model id, in either order:
+ * `claude-sonnet-4-5-think` → upstream `claude-sonnet-4-5`, thinking on;
+ * `claude-sonnet-4-5-think-search` (or `-search-think`) → thinking and web search on.
  */
-export function resolveRequestedModel(requested: string): { upstreamId: string; think: boolean } {
-  const id = requested.trim();
-  if (id.length > THINK_SUFFIX.length && id.toLowerCase().endsWith(THINK_SUFFIX)) {
-    return { upstreamId: id.slice(0, -THINK_SUFFIX.length), think: true };
+export function resolveRequestedModel(requested: string): { upstreamId: string; think: boolean; search: boolean } {
+  let id = requested.trim();
+  let think = false;
+  let search = false;
+  for (let i = 0; i < 2; i++) {
+    const lower = id.toLowerCase();
+    if (!think && id.length > THINK_SUFFIX.length && lower.endsWith(THINK_SUFFIX)) {
+      id = id.slice(0, -THINK_SUFFIX.length);
+      think = true;
+    } else if (!search && id.length > SEARCH_SUFFIX.length && lower.endsWith(SEARCH_SUFFIX)) {
+      id = id.slice(0, -SEARCH_SUFFIX.length);
+      search = true;
+    }
   }
-  return { upstreamId: id, think: false };
+  return { upstreamId: id, think, search };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { EffortLevel, ModelProfile } from "./profile";
-import { fallbackProfile, newestRulesProfile } from "./fallback";
+import { fallbackProfile, newestRulesProfile, WEB_TOOLS_2025, WEB_TOOLS_2026 } from "./fallback";
 
 /**
  * Reads one entry of Anthropic's GET /v1/models (SDK 1.14 `ModelInfo`) into a profile.
@@ -48,6 +48,18 @@ export function profileFromModelInfo(info: unknown): ModelProfile | undefined {
   profile.imageInput = supported(caps.image_input) ?? base.imageInput;
   profile.pdfInput = supported(caps.pdf_input) ?? base.pdfInput;
   profile.structuredOutputs = supported(caps.structured_outputs) ?? base.structuredOutputs;
+  // capabilities say whether, not which version: the newest one of the model's generation.
+  const serverTools = isRecord(caps.server_tools) ? caps.server_tools : undefined;
+  if (serverTools) {
+    const tools = profile.thinking.adaptive ? WEB_TOOLS_2026 : WEB_TOOLS_2025;
+    const all = supported(serverTools);
+    const search = all === false ? false : supported(serverTools.web_search);
+    const fetch = all === false ? false : supported(serverTools.web_fetch);
+    if (search !== undefined) profile.webSearch = search ? tools.search : null;
+    else if (profile.webSearch) profile.webSearch = tools.search;
+    if (fetch !== undefined) profile.webFetch = fetch ? tools.fetch : null;
+    else if (profile.webFetch) profile.webFetch = tools.fetch;
+  }
   return profile;
 }
 

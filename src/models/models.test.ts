@@ -5,9 +5,9 @@ import { profileFromModelInfo } from "./model-info";
 
 describe("resolveRequestedModel", () => {
   it("splits the -think suffix", () => {
-    expect(resolveRequestedModel("claude-sonnet-4-5-think")).toEqual({ upstreamId: "claude-sonnet-4-5", think: true });
-    expect(resolveRequestedModel("claude-opus-4-8")).toEqual({ upstreamId: "claude-opus-4-8", think: false });
-    expect(resolveRequestedModel("-think")).toEqual({ upstreamId: "-think", think: false });
+    expect(resolveRequestedModel("claude-sonnet-4-5-think")).toEqual({ upstreamId: "claude-sonnet-4-5", think: true, search: false });
+    expect(resolveRequestedModel("claude-opus-4-8")).toEqual({ upstreamId: "claude-opus-4-8", think: false, search: false });
+    expect(resolveRequestedModel("-think")).toEqual({ upstreamId: "-think", think: false, search: false });
   });
 });
 

@@ -35,4 +35,8 @@ export interface ModelProfile {
   structuredOutputs: boolean;
   /** A trailing assistant message (prefill) accepted. */
   prefill: boolean;
+  /** The newest web search tool version the model takes (`web_search_20260209`…); null: no web search. */
+  webSearch: string | null;
+  /** The newest web fetch tool version the model takes; null: no web fetch. */
+  webFetch: string | null;
 }

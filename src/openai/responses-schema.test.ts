@@ -42,9 +42,9 @@ describe("parseResponsesRequest", () => {
   });
 
   it("names the field of an unknown item type, an unknown content part and a bad role", () => {
-    const item = bad({ model, input: [{ role: "user", content: "q" }, { type: "web_search_call", id: "ws_1" }] });
+    const item = bad({ model, input: [{ role: "user", content: "q" }, { type: "file_search_call", id: "fs_1" }] });
     expect(item.param).toBe("input[1].type");
-    expect(item.message).toMatch(/^input\[1\]\.type: unknown type "web_search_call"; expected message, function_call, function_call_output, reasoning or item_reference$/);
+    expect(item.message).toMatch(/^input\[1\]\.type: unknown type "file_search_call"; expected message, function_call, function_call_output, reasoning, item_reference or web_search_call$/);
 
     const part = bad({ model, input: [{ role: "user", content: [{ type: "input_audio", data: "x" }] }] });
     expect(part.param).toBe("input[0].content[0].type");

@@ -54,13 +54,15 @@ const functionCallOutputItem = z.object({
 /** Reasoning of an earlier turn: not sent on (see to-chat.ts), accepted so echoes are harmless. */
 const reasoningItem = z.object({ type: z.literal("reasoning") });
 const itemReference = z.object({ type: z.literal("item_reference"), id: z.string() });
+/** A web search of an earlier answer, echoed back: Claude ran it on its side; nothing to send on. */
+const webSearchCallItem = z.object({ type: z.literal("web_search_call") });
 
 /**
  * Items are told apart by `type`; a message may omit it (its `type` is optional, so a missing
  * one picks it). One discriminated union, so an unknown type is reported as such, not as
  * "expected message".
  */
-const inputItem = z.discriminatedUnion("type", [messageItem, functionCallItem, functionCallOutputItem, reasoningItem, itemReference]);
+const inputItem = z.discriminatedUnion("type", [messageItem, functionCallItem, functionCallOutputItem, reasoningItem, itemReference, webSearchCallItem]);
 export type ResponsesInputItem = z.output<typeof inputItem>;
 
 const functionTool = z.object({
@@ -70,6 +72,21 @@ const functionTool = z.object({
   parameters: z.record(z.string(), z.unknown()).nullish(),
   strict: z.boolean().nullish(),
 });
+
+const location = z
+  .object({ type: z.literal("approximate").nullish(), city: z.string().nullish(), region: z.string().nullish(), country: z.string().nullish(), timezone: z.string().nullish() })
+  .nullish();
+
+/** OpenAI's built-in web search tools → Claude's web search server tool (through `web_search_options`). */
+const webSearchTool = z.object({
+  type: z.enum(["web_search", "web_search_2025_08_26", "web_search_preview", "web_search_preview_2025_03_11"]),
+  search_context_size: z.enum(["low", "medium", "high"]).nullish(),
+  user_location: location,
+  filters: z.object({ allowed_domains: arrayOf(z.string()).nullish() }).nullish(),
+});
+export type ResponsesWebSearchTool = z.output<typeof webSearchTool>;
+
+const tool = z.discriminatedUnion("type", [functionTool, webSearchTool]);
 
 const toolChoice = z.union([
   z.enum(["auto", "none", "required"]),
@@ -94,7 +111,7 @@ export const responsesRequestSchema = z.object({
   model: z.string(), // checked by assertModelId
   input: z.union([z.string(), arrayOf(inputItem, { min: 1 })]),
   instructions: z.string().nullish(),
-  tools: arrayOf(functionTool).nullish(),
+  tools: arrayOf(tool).nullish(),
   tool_choice: toolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   // Bounds are checked after parsing, with OpenAI's own wording (src/openai/ranges.ts).

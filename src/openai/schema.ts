@@ -33,6 +33,8 @@ const filePart = z.object({
     file_id: z.string().nullish(),
     filename: z.string().nullish(),
   }),
+  /** Ask Claude to cite this document (PDF or text); see CITATIONS for all documents. */
+  citations: z.boolean().nullish(),
   cache_control: cacheControl,
 });
 const refusalPart = z.object({ type: z.literal("refusal"), refusal: z.string() });
@@ -157,6 +159,20 @@ export const chatRequestSchema = z.object({
   function_call: z.union([z.enum(["auto", "none"]), z.object({ name: z.string() })]).nullish(),
   response_format: responseFormat.nullish(),
   reasoning_effort: effort.nullish(),
+  /** OpenAI's web search option → Claude's web search server tool (translate/web-search.ts). */
+  web_search_options: z
+    .object({
+      search_context_size: z.enum(["low", "medium", "high"]).nullish(),
+      user_location: z
+        .object({
+          type: z.literal("approximate").nullish(),
+          approximate: z.object({ city: z.string().nullish(), region: z.string().nullish(), country: z.string().nullish(), timezone: z.string().nullish() }).nullish(),
+        })
+        .nullish(),
+      /** Not OpenAI's: what /v1/responses' `filters.allowed_domains` travels in. */
+      filters: z.object({ allowed_domains: arrayOf(z.string()).nullish() }).nullish(),
+    })
+    .nullish(),
   /** OpenRouter's reasoning object. */
   reasoning: z
     .object({

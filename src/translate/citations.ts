@@ -220,3 +220,14 @@ export class CitationTracker<T> {
     return { text: block.held, annotations };
   }
 }
+
+/**
+ * A chat annotation (as this gateway writes them) in the Responses API's shape: a `file:`
+ * url is a document citation. Lets the Responses renderer reuse the chat decisions.
+ */
+export function responsesFromChat(a: ChatUrlCitation): ResponsesAnnotation {
+  const u = a.url_citation;
+  const cited = u.cited_text !== undefined ? { cited_text: u.cited_text } : {};
+  if (u.url.startsWith("file:")) return { type: "file_citation", file_id: u.url.slice(5), filename: u.title, index: u.end_index, ...cited };
+  return { type: "url_citation", url: u.url, title: u.title, start_index: u.start_index, end_index: u.end_index, ...cited };
+}

@@ -56,6 +56,8 @@ export interface ContentEffects {
   model?: { id: string; imageInput: boolean; pdfInput: boolean };
   /** Attachments decoded while the body was read (see attachments/extract.ts). */
   attachments?: AttachmentLookup;
+  /** CITATIONS=on: every document asks Claude for citations (a part can ask with `citations: true`). */
+  citations?: boolean;
 }
 
 export function cacheControlOf(cc: ChatCacheControl): CacheControlEphemeral | undefined {
@@ -99,8 +101,11 @@ function translatePart(part: ChatContentPart, path: string, effects: ContentEffe
       if (effects.model && !effects.model.imageInput) throw invalidRequest(`${path}: ${effects.model.id} does not accept images`, path);
       return withCache(imageBlock(url, urlPath, effects.attachments), cacheControlOf(part.cache_control));
     }
-    case "file":
-      return withCache(fileBlock(part.file, `${path}.file`, effects), cacheControlOf(part.cache_control));
+    case "file": {
+      const block = fileBlock(part.file, `${path}.file`, effects);
+      const cited = part.citations === true || (part.citations !== false && effects.citations === true);
+      return withCache(cited ? { ...block, citations: { enabled: true } } : block, cacheControlOf(part.cache_control));
+    }
     default:
       // The schema already rejects audio and video; this keeps the switch exhaustive.
       throw invalidRequest(`${path}.type: unsupported content part type "${(part as { type: string }).type}"`, `${path}.type`);

@@ -5,6 +5,7 @@ import { clip, invalidRequest } from "../errors";
 import { cacheControlOf, textBlock, translateParts, type ContentEffects } from "./content";
 import { sanitizeToolId } from "./tool-ids";
 import { signedBlocksFromEcho, signedBlocksFromResponse } from "./reasoning";
+import { mergeEchoedDetails } from "./reasoning-details";
 import { TOOL_NAME } from "./tools";
 
 /**
@@ -226,8 +227,15 @@ function withoutThinkTags(content: ChatAssistantMessage["content"]): ChatAssista
   return [{ ...first, text: first.text.replace(LEADING_THINK, "") }, ...content.slice(1)];
 }
 
-/** Signed blocks for an assistant tool-call message: from the ThinkingStore first, else what the client echoed. */
+/**
+ * Signed blocks for an assistant tool-call message: what the client echoed first
+ * (`reasoning_details`, `thinking_blocks`: it travels with the conversation, so it holds on
+ * any isolate or replica), else the ThinkingStore.
+ */
 export function signedThinkingFor(m: ChatAssistantMessage, restored: ReadonlyMap<string, AnthropicContentBlock[]>) {
+  const details = m.reasoning_details ? mergeEchoedDetails(m.reasoning_details) : m.reasoning_details;
+  const echoed = signedBlocksFromEcho(details === m.reasoning_details ? m : { ...m, reasoning_details: details });
+  if (echoed.length > 0) return echoed;
   for (const call of m.tool_calls ?? []) {
     const found = restored.get(call.id) ?? restored.get(sanitizeToolId(call.id));
     if (found) {
@@ -235,7 +243,7 @@ export function signedThinkingFor(m: ChatAssistantMessage, restored: ReadonlyMap
       if (blocks.length > 0) return blocks;
     }
   }
-  return signedBlocksFromEcho(m);
+  return [];
 }
 
 function parseArguments(args: string | null | undefined, path: string): Record<string, unknown> {

@@ -9,6 +9,7 @@ import { alwaysThinks as thinksAlways, fitBudget, planThinking, readThinkingInte
 import { translateSampling, translateStop } from "./sampling";
 import { forcesToolUse, placeholderTool, translateTools } from "./tools";
 import { planStructuredOutput } from "./structured-output";
+import { planWebTools, type SearchAsk, type WebToolSettings } from "./web-search";
 
 export interface RequestTranslationContext {
   profile: ModelProfile;
@@ -20,6 +21,12 @@ export interface RequestTranslationContext {
   restoredThinking: ReadonlyMap<string, AnthropicContentBlock[]>;
   /** Data URLs the body reader decoded already; their blocks carry references (see translate/content.ts). */
   attachments?: AttachmentLookup;
+  /** From the -search suffix. */
+  search?: boolean;
+  /** The operator's web tool settings; without them no server tool is ever added. */
+  webTools?: WebToolSettings;
+  /** CITATIONS=on. */
+  citations?: boolean;
 }
 
 export interface TranslatedRequest {
@@ -64,6 +71,7 @@ export function translateChatRequest(req: ChatRequest, ctx: RequestTranslationCo
     betas: new Set(),
     model: { id: profile.id, imageInput: profile.imageInput, pdfInput: profile.pdfInput },
     ...(ctx.attachments ? { attachments: ctx.attachments } : {}),
+    ...(ctx.citations ? { citations: true } : {}),
   };
   const hidden = reasoningHidden(req);
   const alwaysThinks = thinksAlways(profile);
@@ -85,6 +93,10 @@ export function translateChatRequest(req: ChatRequest, ctx: RequestTranslationCo
   const so = planStructuredOutput(req, profile, tools, choice, alwaysThinks);
   tools = so.tools;
   choice = so.choice;
+  // Claude's server tools go after the client's: they run on Anthropic's side and never
+  // come back as tool_calls.
+  const webTools = ctx.webTools ? planWebTools(searchAsk(req, ctx.search === true), profile, ctx.webTools) : [];
+  if (webTools.length > 0) tools = [...tools, ...(webTools as unknown as AnthropicTool[])];
 
   // 2. Forced tool use excludes thinking.
   if (forcesToolUse(choice)) {
@@ -202,4 +214,19 @@ export function toolCallIdsNeedingThinking(req: ChatRequest): string[] {
     if (id) ids.push(id);
   }
   return ids;
+}
+
+/** How the client asked for web search, if it did: `web_search_options`, else the `-search` model. */
+export function searchAsk(req: ChatRequest, suffix: boolean): SearchAsk | null {
+  const o = req.web_search_options;
+  if (o) {
+    const loc = o.user_location?.approximate;
+    return {
+      param: "web_search_options",
+      contextSize: o.search_context_size ?? null,
+      userLocation: loc ?? null,
+      allowedDomains: o.filters?.allowed_domains ?? null,
+    };
+  }
+  return suffix ? { param: "model" } : null;
 }

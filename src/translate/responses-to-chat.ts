@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { invalidRequest } from "../errors";
 import type { chatRequestSchema } from "../openai/schema";
-import type { ResponsesContentPart, ResponsesRequest } from "../openai/responses-schema";
+import type { ResponsesContentPart, ResponsesRequest, ResponsesWebSearchTool } from "../openai/responses-schema";
 
 /** The chat completions body the chat core validates (src/openai/schema.ts), before parsing. */
 export type ChatBody = z.input<typeof chatRequestSchema>;
@@ -10,6 +10,8 @@ type ChatPartIn = Exclude<Extract<ChatMessageIn, { role: "user" }>["content"], s
 
 /** Ids that an `item_reference` may name: reasoning of earlier turns, and stored message text. */
 export const REASONING_ID_PREFIX = "rs_";
+/** `web_search_call` items (translate/server-tools.ts webSearchCallId): echoes of Claude's own searches. */
+export const WEB_SEARCH_ID_PREFIX = "ws_";
 
 /**
  * A Responses request → the chat completions request the core already serves, so the
@@ -52,9 +54,10 @@ export function toChatRequest(req: ResponsesRequest, storedText: ReadonlyMap<str
         });
         return;
       case "reasoning":
+      case "web_search_call":
         return;
       case "item_reference": {
-        if (item.id.startsWith(REASONING_ID_PREFIX)) return;
+        if (item.id.startsWith(REASONING_ID_PREFIX) || item.id.startsWith(WEB_SEARCH_ID_PREFIX)) return;
         const text = storedText.get(item.id);
         if (text === undefined) {
           throw invalidRequest(
@@ -71,8 +74,18 @@ export function toChatRequest(req: ResponsesRequest, storedText: ReadonlyMap<str
 
   const body: ChatBody = { model: req.model, messages };
   if (req.stream) body.stream = true;
-  if (req.tools?.length) {
-    body.tools = req.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters, strict: t.strict } }));
+  const functions = (req.tools ?? []).filter((t) => t.type === "function");
+  if (functions.length) {
+    body.tools = functions.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters, strict: t.strict } }));
+  }
+  const search = (req.tools ?? []).find((t): t is ResponsesWebSearchTool => t.type !== "function");
+  if (search) {
+    const { type: _type, ...approximate } = search.user_location ?? {};
+    body.web_search_options = {
+      search_context_size: search.search_context_size ?? null,
+      user_location: search.user_location ? { type: "approximate", approximate } : null,
+      filters: search.filters?.allowed_domains?.length ? { allowed_domains: search.filters.allowed_domains } : null,
+    };
   }
   if (req.tool_choice != null) {
     body.tool_choice = typeof req.tool_choice === "string" ? req.tool_choice : { type: "function", function: { name: req.tool_choice.name } };

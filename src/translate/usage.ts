@@ -1,5 +1,6 @@
 import type { AnthropicUsage } from "../platforms/anthropic/types";
 import type { CompletionUsage } from "../openai/types";
+import { serverToolUsage } from "./server-tools";
 
 /** Anthropic usage as it may really arrive: every field optional, many nullable. */
 export type UpstreamUsage = { [K in keyof AnthropicUsage]?: AnthropicUsage[K] | null };
@@ -9,6 +10,8 @@ export type OpenAIUsage = CompletionUsage & {
   prompt_tokens_details: { cached_tokens: number; cache_write_tokens: number };
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** Claude's server tools (web search, web fetch), when any ran: an extra field. */
+  server_tool_use?: { web_search_requests: number; web_fetch_requests: number };
 };
 
 /**
@@ -32,6 +35,7 @@ export function toOpenAIUsage(u: UpstreamUsage | null | undefined): OpenAIUsage 
   const thinking = u?.output_tokens_details?.thinking_tokens;
   // Only when upstream says so: a guessed 0 would tell clients "no reasoning happened".
   if (typeof thinking === "number") usage.completion_tokens_details = { reasoning_tokens: thinking };
+  Object.assign(usage, serverToolUsage(u));
   return usage;
 }
 
@@ -56,4 +60,28 @@ export function mergeUsage(into: UpstreamUsage, from: UpstreamUsage | null | und
     if (value !== null && value !== undefined) (into as Record<string, unknown>)[key] = value;
   }
   return into;
+}
+
+/**
+ * Two answers' usage as one: a paused server-tool turn continued by the gateway is billed
+ * as the sum of its parts (each part reads the whole prompt again).
+ */
+export function sumUsage(a: UpstreamUsage | null | undefined, b: UpstreamUsage | null | undefined): UpstreamUsage {
+  const out: UpstreamUsage = { ...(a ?? {}) };
+  const add = (x: number | null | undefined, y: number | null | undefined) => (x ?? 0) + (y ?? 0);
+  if (!b) return out;
+  out.input_tokens = add(a?.input_tokens, b.input_tokens);
+  out.output_tokens = add(a?.output_tokens, b.output_tokens);
+  out.cache_creation_input_tokens = add(a?.cache_creation_input_tokens, b.cache_creation_input_tokens);
+  out.cache_read_input_tokens = add(a?.cache_read_input_tokens, b.cache_read_input_tokens);
+  if (a?.server_tool_use || b.server_tool_use) {
+    out.server_tool_use = {
+      web_search_requests: add(a?.server_tool_use?.web_search_requests, b.server_tool_use?.web_search_requests),
+      web_fetch_requests: add(a?.server_tool_use?.web_fetch_requests, b.server_tool_use?.web_fetch_requests),
+    } as NonNullable<UpstreamUsage["server_tool_use"]>;
+  }
+  const ta = a?.output_tokens_details?.thinking_tokens;
+  const tb = b.output_tokens_details?.thinking_tokens;
+  if (typeof ta === "number" || typeof tb === "number") out.output_tokens_details = { thinking_tokens: add(ta, tb) } as NonNullable<UpstreamUsage["output_tokens_details"]>;
+  return out;
 }

@@ -161,7 +161,7 @@ describe("POST /v1/responses with the openai SDK", () => {
     const { gw, openai } = clients();
     await expect(openai.responses.create({ model: "claude-sonnet-4-5", input: "hi", previous_response_id: "resp_123" })).rejects.toMatchObject({ status: 400, param: "previous_response_id" });
     await expect(openai.responses.create({ model: "claude-sonnet-4-5", input: [{ role: "user", content: [{ type: "input_text" }] }] as never })).rejects.toMatchObject({ status: 400, param: "input[0].content[0].text" });
-    await expect(openai.responses.create({ model: "claude-sonnet-4-5", input: "hi", tools: [{ type: "web_search" }] as never })).rejects.toMatchObject({ status: 400 });
+    await expect(openai.responses.create({ model: "claude-sonnet-4-5", input: "hi", tools: [{ type: "file_search", vector_store_ids: ["vs_1"] }] as never })).rejects.toMatchObject({ status: 400 });
     await expect(openai.responses.create({ model: "claude-sonnet-4-5", input: "hi", stream: true, max_output_tokens: -1 })).rejects.toMatchObject({ status: 400, param: "max_output_tokens" });
     await expect(openai.responses.create({ model: "no-such-model", input: "hi" })).rejects.toMatchObject({ status: 404, code: "model_not_found" });
     expect(messagesBodies(gw)).toHaveLength(0);

@@ -5,6 +5,8 @@ import { midStreamOutcome } from "../../pool/dispatch";
 import { keyHint } from "../../log";
 import { planChat } from "./plan";
 import { sendChat, type Sent } from "./send";
+import { continuationBody, continuePaused } from "./continuation";
+import { continuePausedEvents } from "./continuation-stream";
 import type { AnswerEnd, ChatInput, ChatPlan, ChatResult } from "./types";
 import { ownedId } from "../../tenancy/tenancy";
 
@@ -37,15 +39,30 @@ async function messageResult(deps: GatewayDeps, scope: RequestScope, input: Chat
     sent.settle(scope.signal.aborted ? { kind: "cancelled" } : { kind: "network", message: String(err) });
     throw new GatewayError(502, "The Anthropic API's answer could not be read in full (connection lost or malformed JSON).", "upstream_error", null, "upstream_bad_response");
   }
+  // A paused server-tool turn (web search): continued here, so the client gets one finished answer.
+  message = await continuePaused(message, async (content) => {
+    const next = await sendChat(deps, scope, { ...plan, body: continuationBody(plan.body, content) });
+    const part = (await next.response.json()) as AnthropicMessage;
+    next.settle({ kind: "ok" });
+    return part;
+  });
   return { kind: "message", message, ...plan.render, headers: warningHeaders(deps, plan, sent), signal: scope.signal, end: ender(deps, scope, input, plan, sent, false) };
 }
 
 function eventsResult(deps: GatewayDeps, scope: RequestScope, input: ChatInput, plan: ChatPlan, sent: Sent): ChatResult {
-  const events = sent.platform.events(sent.response);
-  if (!events) {
+  const first = sent.platform.events(sent.response);
+  if (!first) {
     sent.settle({ kind: "ok" });
     throw new GatewayError(502, "The Anthropic API answered a streaming request with an empty body.", "upstream_error", null, "upstream_empty_stream");
   }
+  // A paused server-tool turn goes on in the same stream (core/chat/continuation-stream.ts).
+  const events = continuePausedEvents(first, async (content) => {
+    const next = await sendChat(deps, scope, { ...plan, body: continuationBody(plan.body, content as never) });
+    next.settle({ kind: "ok" });
+    const source = next.platform.events(next.response);
+    if (!source) throw new Error("the continuation answered with an empty body");
+    return source;
+  });
   return { kind: "events", events, ...plan.render, headers: warningHeaders(deps, plan, sent), signal: scope.signal, end: ender(deps, scope, input, plan, sent, true) };
 }
 

@@ -50,6 +50,9 @@ export async function planChat(deps: GatewayDeps, input: ChatInput): Promise<Cha
     defaultMaxTokens: config.DEFAULT_MAX_TOKENS,
     restoredThinking,
     attachments: input.attachments,
+    search: requested.search,
+    webTools: config,
+    citations: config.CITATIONS,
   });
   if (translated.thinkingDroppedReason) deps.log.info("thinking_dropped", { model: profile.id, reason: translated.thinkingDroppedReason });
 
@@ -87,6 +90,7 @@ export async function planChat(deps: GatewayDeps, input: ChatInput): Promise<Cha
       structuredOutput: translated.structuredOutput,
       legacyFunctions: translated.legacyFunctions,
       includeUsage: req.stream_options?.include_usage === true,
+      reasoningDetails: config.REASONING_DETAILS,
       keepAliveMs: config.STREAM_KEEPALIVE_MS,
     },
   };

@@ -79,6 +79,8 @@ export interface RenderHints {
   legacyFunctions?: boolean;
   /** stream_options.include_usage. */
   includeUsage: boolean;
+  /** REASONING_DETAILS: signed thinking also as OpenRouter's reasoning_details. */
+  reasoningDetails: boolean;
   keepAliveMs: number;
 }
 

@@ -2,10 +2,11 @@ import type { Hono } from "hono";
 import type { GatewayEnv } from "../app-env";
 import type { ModelProfile } from "../../models/profile";
 import { clip, GatewayError } from "../../errors";
-import { assertModelId, THINK_SUFFIX } from "../../models/model-id";
+import { assertModelId, SEARCH_SUFFIX, THINK_SUFFIX } from "../../models/model-id";
 
 /**
- * OpenAI model objects, plus a `-think` variant of every model that can think. Dated
+ * OpenAI model objects, plus a `-think` variant of every model that can think and a
+ * `-search` (and `-think-search`) variant of every model with web search. Dated
  * snapshots (claude-sonnet-4-5-20250929) are also listed under their alias, which is
  * what people type and what clients' model-name regexes expect.
  */
@@ -30,7 +31,12 @@ function modelEntries(p: ModelProfile) {
     max_output_tokens: p.maxOutputTokens,
   };
   const out = [{ id: p.id, ...base }];
-  if (p.thinking.budget || p.thinking.adaptive) out.push({ id: p.id + THINK_SUFFIX, ...base, name: `${p.displayName} (thinking)` });
+  const thinks = p.thinking.budget || p.thinking.adaptive;
+  if (thinks) out.push({ id: p.id + THINK_SUFFIX, ...base, name: `${p.displayName} (thinking)` });
+  if (p.webSearch) {
+    out.push({ id: p.id + SEARCH_SUFFIX, ...base, name: `${p.displayName} (web search)` });
+    if (thinks) out.push({ id: p.id + THINK_SUFFIX + SEARCH_SUFFIX, ...base, name: `${p.displayName} (thinking, web search)` });
+  }
   return out;
 }
 

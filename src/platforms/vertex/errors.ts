@@ -25,7 +25,12 @@ export async function vertexErrorResponse(res: UpstreamResponse, ctx: VertexErro
   // Google sometimes wraps errors in an array.
   const obj: ErrorBody | null | undefined = Array.isArray(parsed) ? parsed[0] : parsed;
   if (obj && !Array.isArray(parsed) && obj.type === "error") {
-    return new Response(text, { status: res.status, headers: { "content-type": "application/json", ...headers } });
+    // The model's own answer, in Anthropic's shape: as it is, except that a refusal of the
+    // credentials must still tell the operator which setting to check.
+    if (res.status !== 401 && res.status !== 403) return new Response(text, { status: res.status, headers: { "content-type": "application/json", ...headers } });
+    const inner = typeof obj.error?.message === "string" ? obj.error.message : "(no message)";
+    const [code, type, out] = mapVertexError(res.status, "", inner, ctx);
+    return anthropicErrorResponse(code, type, out, headers);
   }
   const message = typeof obj?.error?.message === "string" ? obj.error.message : text.slice(0, 300).trim() || "(no message)";
   const status = typeof obj?.error?.status === "string" ? obj.error.status : "";

@@ -1,4 +1,7 @@
 import type { FinishReason } from "../../openai/types";
+import type { CitedSpan } from "./stream-translator";
+import { chatAnnotation } from "../../translate/citations";
+import type { ReasoningDetail } from "../../translate/reasoning-details";
 import type { StreamError } from "../../platforms/anthropic/events";
 import type { DeltaWriter } from "./stream-translator";
 
@@ -26,8 +29,27 @@ export class ChunkWriter implements DeltaWriter {
     return `${this.#delta}{"content":${JSON.stringify(text)}}${SUFFIX}`;
   }
 
-  reasoning(text: string): string {
-    return `${this.#delta}{"reasoning_content":${JSON.stringify(text)}}${SUFFIX}`;
+  reasoning(text: string, detail?: ReasoningDetail): string {
+    // The same piece twice, in the two shapes clients read: shown, and echoed back (OpenRouter does the same).
+    const details = detail ? `,"reasoning_details":[${JSON.stringify(detail)}]` : "";
+    return `${this.#delta}{"reasoning_content":${JSON.stringify(text)}${details}}${SUFFIX}`;
+  }
+
+  reasoningDetail(detail: ReasoningDetail): string {
+    return `${this.#delta}{"reasoning_details":[${JSON.stringify(detail)}]}${SUFFIX}`;
+  }
+
+  /** The chunk that completes cited text carries its annotations (OpenAI's url_citation). */
+  cited(text: string | null, spans: CitedSpan[]): string {
+    const annotations = spans.map((s) => chatAnnotation(s.citation, s.start, s.end)).filter((a) => a !== null);
+    if (annotations.length === 0) return text ? this.content(text) : "";
+    const content = text ? `"content":${JSON.stringify(text)},` : "";
+    return `${this.#delta}{${content}"annotations":${JSON.stringify(annotations)}}${SUFFIX}`;
+  }
+
+  /** Claude's searches have no place in Chat Completions: the citations carry their results. */
+  serverTool(_call?: unknown): string {
+    return "";
   }
 
   refusal(text: string): string {

@@ -4,6 +4,9 @@ import type { ChatCompletionMessage } from "openai/resources/chat/completions/co
 import { refusalText, toFinishReason } from "../../translate/finish-reason";
 import type { ThinkingCapture } from "../../translate/reasoning";
 import { toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
+import { annotateBlocks, chatAnnotation } from "../../translate/citations";
+import { reasoningDetails, type ReasoningDetail } from "../../translate/reasoning-details";
+import { resultError, serverToolErrorText } from "../../translate/server-tools";
 
 export interface ResponseContext {
   id: string; // "chatcmpl-…", one per request/stream
@@ -14,11 +17,13 @@ export interface ResponseContext {
   structuredOutput?: { mode: "native" } | { mode: "tool"; toolName: string };
   /** The request used legacy `functions`: a call is answered as `function_call` (one), as OpenAI does. */
   legacyFunctions?: boolean;
+  /** REASONING_DETAILS: signed thinking also as OpenRouter's `reasoning_details`. */
+  reasoningDetails?: boolean;
 }
 
 export type { ThinkingCapture } from "../../translate/reasoning";
 
-export type AssistantMessage = ChatCompletionMessage & { reasoning_content?: string };
+export type AssistantMessage = ChatCompletionMessage & { reasoning_content?: string; reasoning_details?: ReasoningDetail[] };
 export type ChatCompletionResult = Omit<ChatCompletion, "choices" | "usage"> & {
   choices: [{ index: 0; message: AssistantMessage; logprobs: null; finish_reason: FinishReason }];
   usage: OpenAIUsage;
@@ -52,17 +57,9 @@ export function translateMessage(
 
   for (const block of (msg.content ?? []) as AnthropicContentBlock[]) {
     switch (block.type) {
-      case "text": {
-        const start = text.length;
+      case "text":
         text += block.text ?? "";
-        // Web search citations: OpenAI's own shape for them, pointing into the content.
-        for (const c of block.citations ?? []) {
-          if (c.type === "web_search_result_location" && c.url) {
-            annotations.push({ type: "url_citation", url_citation: { url: c.url, title: c.title ?? c.url, start_index: start, end_index: text.length } });
-          }
-        }
         break;
-      }
       case "thinking":
         signed.push(block);
         // display:"omitted" gives an empty thinking with a signature: nothing to show.
@@ -85,16 +82,27 @@ export function translateMessage(
     }
   }
 
+  const blocks = (msg.content ?? []) as AnthropicContentBlock[];
+  // A search or fetch that failed, in an answer with no words of Claude's: say so rather than answer nothing.
+  let serverErrors = "";
+  if (text === "" && toolCalls.length === 0 && structured === null) {
+    const uses = new Map(blocks.filter((b) => b.type === "server_tool_use").map((b) => [(b as { id: string }).id, b]));
+    for (const b of blocks) {
+      const code = "tool_use_id" in b ? resultError(b as never) : null;
+      if (code) serverErrors += (serverErrors ? " " : "") + serverToolErrorText(uses.get((b as { tool_use_id: string }).tool_use_id) as never, code);
+    }
+  }
+
   // The forced tool's input is the answer; any preamble text around it would break the JSON.
-  let content: string | null = structured ?? text;
+  let content: string | null = structured ?? (text || serverErrors);
+  let offset = 0;
   if (mode === "think_tags" && reasoning !== null) {
     const tagged = `<think>${reasoning}</think>`;
     content = tagged + content;
-    for (const a of annotations) {
-      a.url_citation.start_index += tagged.length;
-      a.url_citation.end_index += tagged.length;
-    }
+    offset = tagged.length;
   }
+  // Citations: OpenAI's url_citation spans into the content (translate/citations.ts).
+  annotations.push(...(annotateBlocks(blocks as never, chatAnnotation, offset) as typeof annotations));
   if (content === "" && toolCalls.length > 0) content = null;
 
   let finish = toFinishReason(msg.stop_reason);
@@ -107,6 +115,7 @@ export function translateMessage(
     refusal: msg.stop_reason === "refusal" ? refusalText(msg.stop_details) : null,
   };
   if (mode === "reasoning_content" && reasoning !== null) message.reasoning_content = reasoning;
+  if (ctx.reasoningDetails && mode !== "hidden" && signed.length > 0) message.reasoning_details = reasoningDetails(signed as never);
   if (toolCalls.length > 0 && ctx.legacyFunctions) {
     message.function_call = (toolCalls[0] as Extract<ChatCompletionMessageToolCall, { type: "function" }>).function;
     finish = "function_call";

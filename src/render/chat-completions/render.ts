@@ -13,6 +13,7 @@ export function renderChatCompletion(result: ChatResult): Rendered {
     reasoningOutput: result.reasoningOutput,
     structuredOutput: result.structuredOutput,
     legacyFunctions: result.legacyFunctions,
+    reasoningDetails: result.reasoningDetails,
   };
   if (result.kind === "message") {
     const { completion, thinking } = translateMessage(result.message, ctx);

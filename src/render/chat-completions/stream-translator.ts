@@ -3,10 +3,20 @@ import type { FinishReason } from "../../openai/types";
 import type { AnthropicEventSink, AnthropicStreamEvent, StreamError } from "../../platforms/anthropic/events";
 import { refusalText, toFinishReason, type RefusalDetails } from "../../translate/finish-reason";
 import { reasoningMode, THINKING_SEPARATOR, type ResponseContext, type ThinkingCapture } from "./completion";
+import { CitationTracker, type ClaudeCitation } from "../../translate/citations";
+import { encryptedPiece, signaturePiece, textPiece, type ReasoningDetail } from "../../translate/reasoning-details";
+import { resultError, serverToolErrorText, webSearchCalls, type WebSearchCall } from "../../translate/server-tools";
 
 /** What the translator reads of the render context (the chunk ids belong to the writer). */
-export type TranslatorContext = Pick<ResponseContext, "reasoningOutput" | "structuredOutput" | "legacyFunctions">;
+export type TranslatorContext = Pick<ResponseContext, "reasoningOutput" | "structuredOutput" | "legacyFunctions" | "reasoningDetails">;
 import { mergeUsage, toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
+
+/** A citation and the span of the content it backs (UTF-16 indices into everything sent as content). */
+export interface CitedSpan {
+  citation: ClaudeCitation;
+  start: number;
+  end: number;
+}
 
 const enum Kind {
   Ignore,
@@ -15,6 +25,7 @@ const enum Kind {
   Redacted,
   Tool,
   Structured,
+  Server,
 }
 
 interface Block {
@@ -28,6 +39,10 @@ interface Block {
   /** Thinking: its text, kept because the signature only verifies with the exact text. */
   parts: string[];
   signature: string;
+  /** Thinking/Redacted: its reasoning_details index. */
+  detail: number;
+  /** Server: the server_tool_use block. */
+  server: { type: string; id: string; name: string; input: unknown } | null;
 }
 
 export interface StreamSummary {
@@ -50,7 +65,14 @@ import { LOST } from "../../platforms/anthropic/events";
 export interface DeltaWriter {
   role(): string;
   content(text: string): string;
-  reasoning(text: string): string;
+  /** Reasoning text; `detail` is the same piece as a reasoning_details entry (REASONING_DETAILS on). */
+  reasoning(text: string, detail?: ReasoningDetail): string;
+  /** A reasoning_details entry alone (a signature, redacted thinking, thinking shown as tags). */
+  reasoningDetail(detail: ReasoningDetail): string;
+  /** Content that completes cited text (text may be null), with the citations of its span. */
+  cited(text: string | null, spans: CitedSpan[]): string;
+  /** A search (or fetch) Claude ran on its side; the Responses API shows it as an item. */
+  serverTool(call: WebSearchCall): string;
   refusal(text: string): string;
   toolStart(index: number, id: string, name: string): string;
   toolArgs(index: number, fragment: string): string;
@@ -121,6 +143,11 @@ export class StreamTranslator implements AnthropicEventSink {
   #stopDetails: RefusalDetails | null = null;
   #error: StreamError | null = null;
   #finish: FinishReason | null = null;
+  readonly #details: boolean;
+  #detailCount = 0;
+  readonly #citations = new CitationTracker<CitedSpan>((citation, start, end) => ({ citation, start, end }));
+  readonly #servers = new Map<string, { type: string; id: string; name: string; input: unknown }>();
+  #serverErrors: string[] = [];
 
   constructor(ctx: TranslatorContext, writer: DeltaWriter, includeUsage: boolean) {
     this.#w = writer;
@@ -128,6 +155,7 @@ export class StreamTranslator implements AnthropicEventSink {
     this.#forcedTool = ctx.structuredOutput?.mode === "tool" ? ctx.structuredOutput.toolName : null;
     this.#legacy = ctx.legacyFunctions === true;
     this.#includeUsage = includeUsage;
+    this.#details = ctx.reasoningDetails === true && this.#mode !== "hidden";
   }
 
   take(): string {
@@ -218,21 +246,25 @@ export class StreamTranslator implements AnthropicEventSink {
   #blockStart(index: number, cb: any): void {
     if (typeof index !== "number" || !cb) return;
     if (!this.#started) this.#start();
-    const block: Block = { kind: Kind.Ignore, call: -1, args: false, startInput: "", parts: [], signature: "" };
+    const block: Block = { kind: Kind.Ignore, call: -1, args: false, startInput: "", parts: [], signature: "", detail: -1, server: null };
     this.#blocks[index] = block;
     switch (cb.type) {
       case "text":
         block.kind = Kind.Text;
+        this.#citations.blockStart(index, Array.isArray(cb.citations));
         if (cb.text) this.#text(cb.text);
         return;
       case "thinking":
         block.kind = Kind.Thinking;
+        block.detail = this.#detailCount++;
         if (cb.signature) block.signature = cb.signature;
         if (cb.thinking) this.#thinking(block, cb.thinking);
         return;
       case "redacted_thinking":
         block.kind = Kind.Redacted;
+        block.detail = this.#detailCount++;
         this.#signed.push({ type: "redacted_thinking", data: cb.data ?? "" });
+        if (this.#details && cb.data) this.out += this.#w.reasoningDetail(encryptedPiece(block.detail, cb.data));
         return;
       case "tool_use": {
         block.startInput = cb.input && typeof cb.input === "object" && Object.keys(cb.input).length > 0 ? JSON.stringify(cb.input) : "";
@@ -251,10 +283,24 @@ export class StreamTranslator implements AnthropicEventSink {
         this.out += this.#legacy ? this.#w.functionStart(cb.name) : this.#w.toolStart(block.call, cb.id, cb.name);
         return;
       }
+      case "server_tool_use":
+        // Claude's own search or fetch: never a client tool call. Its input arrives as JSON fragments.
+        block.kind = Kind.Server;
+        block.server = { type: "server_tool_use", id: String(cb.id ?? ""), name: String(cb.name ?? ""), input: cb.input ?? {} };
+        return;
       default:
-        // server_tool_use, web_search_tool_result, fallback…: Anthropic-side work, not client calls.
+        // web_search_tool_result & co arrive whole; fallback, container_upload…: Anthropic-side work.
+        if (typeof cb.tool_use_id === "string" && cb.type !== "tool_result") this.#serverResult(cb);
         return;
     }
+  }
+
+  #serverResult(result: any): void {
+    const use = this.#servers.get(result.tool_use_id);
+    const code = resultError(result);
+    if (code) this.#serverErrors.push(serverToolErrorText(use as never, code));
+    if (!use) return;
+    for (const { item } of webSearchCalls([use as never, result])) this.out += this.#w.serverTool(item);
   }
 
   #delta(ev: any): void {
@@ -263,12 +309,23 @@ export class StreamTranslator implements AnthropicEventSink {
     if (block === undefined || !d) return;
     switch (d.type) {
       case "text_delta":
-        if (block.kind === Kind.Text && d.text) this.#text(d.text);
+        if (block.kind === Kind.Text && d.text) {
+          // A cited block's newest piece waits for the block's end, to carry its annotations.
+          const due = this.#forcedTool === null ? this.#citations.hold(ev.index, d.text) : d.text;
+          if (due) this.#text(due);
+        }
+        return;
+      case "citations_delta":
+        if (block.kind === Kind.Text && d.citation) this.#citations.citation(ev.index, d.citation);
         return;
       case "input_json_delta": {
         const fragment: string = d.partial_json;
         // Empty fragments are skipped: some clients freeze arguments on the first fragment.
         if (!fragment) return;
+        if (block.kind === Kind.Server) {
+          block.startInput += fragment;
+          return;
+        }
         if (block.kind === Kind.Tool) {
           block.args = true;
           this.out += this.#toolArgs(block, fragment);
@@ -286,7 +343,7 @@ export class StreamTranslator implements AnthropicEventSink {
         if (block.kind === Kind.Thinking && d.signature) block.signature += d.signature;
         return;
       default:
-        return; // citations_delta: the cited text itself arrives as text_delta
+        return;
     }
   }
 
@@ -297,7 +354,29 @@ export class StreamTranslator implements AnthropicEventSink {
     switch (block.kind) {
       case Kind.Thinking:
         this.#signed.push({ type: "thinking", thinking: block.parts.join(""), signature: block.signature });
+        if (this.#details && block.signature) this.out += this.#w.reasoningDetail(signaturePiece(block.detail, block.signature));
         return;
+      case Kind.Text: {
+        const { text, annotations } = this.#citations.blockStop(index);
+        if (text === null && annotations.length === 0) return;
+        if (this.#thinkOpen) this.#closeThink();
+        if (text) this.#answered = true;
+        if (text) this.#citations.emitted(text);
+        this.out += this.#w.cited(text, annotations);
+        return;
+      }
+      case Kind.Server: {
+        const server = block.server!;
+        if (block.startInput) {
+          try {
+            server.input = JSON.parse(block.startInput);
+          } catch {
+            // A malformed input only loses the query shown in a web_search_call item.
+          }
+        }
+        this.#servers.set(server.id, server);
+        return;
+      }
       case Kind.Tool:
         // Exactly one "{}" for a call with no arguments: never a placeholder before real ones.
         if (!block.args) this.out += this.#toolArgs(block, block.startInput || "{}");
@@ -322,7 +401,13 @@ export class StreamTranslator implements AnthropicEventSink {
     }
     if (this.#thinkOpen) this.#closeThink();
     this.#answered = true;
-    this.out += this.#w.content(text);
+    this.out += this.#content(text);
+  }
+
+  /** Every piece of content goes through here: citation spans count what the client got. */
+  #content(text: string): string {
+    this.#citations.emitted(text);
+    return this.#w.content(text);
   }
 
   #thinking(block: Block, text: string): void {
@@ -331,25 +416,28 @@ export class StreamTranslator implements AnthropicEventSink {
     if (this.#mode === "hidden") return;
     const piece = first && this.#reasoned ? THINKING_SEPARATOR + text : text;
     this.#reasoned = true;
+    // reasoning_details carry the exact text (the signature verifies nothing else).
+    const detail = this.#details ? textPiece(block.detail, text) : undefined;
     if (this.#mode === "reasoning_content") {
-      this.out += this.#w.reasoning(piece);
+      this.out += this.#w.reasoning(piece, detail);
       return;
     }
+    if (detail) this.out += this.#w.reasoningDetail(detail);
     // think_tags: clients only recognise <think> at the very start, so thinking that
     // follows answer text stays hidden.
     if (this.#answered) return;
     if (!this.#thinkOpen) {
       this.#thinkOpen = true;
-      this.out += this.#w.content("<think>");
+      this.out += this.#content("<think>");
     }
-    this.out += this.#w.content(piece);
+    this.out += this.#content(piece);
   }
 
   #closeThink(): void {
     this.#answered = true;
     if (!this.#thinkOpen) return;
     this.#thinkOpen = false;
-    this.out += this.#w.content("</think>");
+    this.out += this.#content("</think>");
   }
 
   #complete(): void {
@@ -357,9 +445,11 @@ export class StreamTranslator implements AnthropicEventSink {
     if (this.#pendingText.length > 0) {
       // The forced tool never came (max_tokens, refusal…): the text is all there is.
       this.#closeThink();
-      this.out += this.#w.content(this.#pendingText.join(""));
+      this.out += this.#content(this.#pendingText.join(""));
       this.#pendingText.length = 0;
     }
+    // Searches that failed, in an answer without a word of Claude's: say so rather than answer nothing.
+    if (!this.#answered && this.#calls === 0 && this.#serverErrors.length > 0) this.#text(this.#serverErrors.join(" "));
     this.#closeThink();
     if (this.#stopReason === "refusal") this.out += this.#w.refusal(refusalText(this.#stopDetails));
     let finish = toFinishReason(this.#stopReason);

@@ -66,8 +66,10 @@ function checkContract(p: ParsedOpenAIStream, includeUsage: boolean) {
     expect(c.choices).toHaveLength(1);
     expect(c.choices[0]).toMatchObject({ index: 0, logprobs: null });
     expect(Object.keys(c.choices[0]).sort()).toEqual(["delta", "finish_reason", "index", "logprobs"]);
-    const keys = Object.keys(c.choices[0].delta);
-    if (i > 0) expect(keys.length).toBeLessThanOrEqual(1); // one payload kind per delta
+    // One payload kind per delta; annotations and reasoning_details ride along with theirs (§E22).
+    const keys = Object.keys(c.choices[0].delta).filter((k) => k !== "annotations" && k !== "reasoning_details");
+    if (i > 0) expect(keys.length).toBeLessThanOrEqual(1);
+    if ("annotations" in c.choices[0].delta) expect(keys).toEqual(["content"]);
     if (keys[0] === "role") expect(i).toBe(0);
     if (c.choices[0].finish_reason !== null) {
       expect(i).toBe(choiceChunks.length - 1);

@@ -8,6 +8,8 @@ import type {
 } from "openai/resources/responses/responses";
 import type { ResponsesRequest } from "../../openai/responses-schema";
 import { REASONING_ID_PREFIX } from "../../translate/responses-to-chat";
+import { responsesFromChat, type ChatUrlCitation } from "../../translate/citations";
+import type { WebSearchCall } from "../../translate/server-tools";
 
 /** A chat completion object as translateMessage builds it (src/render/chat-completions/completion.ts), the fields read here. */
 export interface ChatCompletionLike {
@@ -16,6 +18,7 @@ export interface ChatCompletionLike {
       content?: string | null;
       refusal?: string | null;
       reasoning_content?: string;
+      annotations?: ChatUrlCitation[] | Array<{ type: "url_citation"; url_citation: ChatUrlCitation["url_citation"] }>;
       tool_calls?: Array<{ id: string; function?: { name: string; arguments: string } }>;
     };
     finish_reason: string | null;
@@ -28,6 +31,7 @@ export interface ChatUsageLike {
   completion_tokens: number;
   prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null;
   completion_tokens_details?: { reasoning_tokens?: number } | null;
+  server_tool_use?: { web_search_requests: number; web_fetch_requests: number };
 }
 
 /** What every rendering of one response shares: its id, time, and the request it echoes. */
@@ -56,6 +60,8 @@ export function toResponsesUsage(u: ChatUsageLike | null | undefined): ResponseU
     output_tokens: u.completion_tokens,
     output_tokens_details: { reasoning_tokens: u.completion_tokens_details?.reasoning_tokens ?? 0 },
     total_tokens: u.prompt_tokens + u.completion_tokens,
+    // Claude's searches and fetches: an extra field, as in chat completions.
+    ...(u.server_tool_use ? { server_tool_use: u.server_tool_use } : {}),
   };
 }
 
@@ -74,7 +80,11 @@ export function buildResponse(
   error: { code: string; message: string } | null = null,
 ): OpenAIResponse {
   const { req } = ctx;
-  const tools = (req.tools ?? []).map((t) => ({ type: "function" as const, name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null }));
+  const tools = (req.tools ?? []).map((t) =>
+    t.type === "function"
+      ? { type: "function" as const, name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null }
+      : { type: t.type, search_context_size: t.search_context_size ?? "medium", user_location: t.user_location ?? null, ...(t.filters ? { filters: t.filters } : {}) },
+  );
   const toolChoice = req.tool_choice == null ? "auto" : typeof req.tool_choice === "string" ? req.tool_choice : { type: "function" as const, name: req.tool_choice.name };
   const format = req.text?.format;
   return {
@@ -131,13 +141,16 @@ export const functionCallItem = (id: string, callId: string, name: string, args:
 });
 
 /** A non-streamed answer, as its chat completion object → the Response object. */
-export function fromChatCompletion(completion: ChatCompletionLike, ctx: ResponseContext): OpenAIResponse {
+export function fromChatCompletion(completion: ChatCompletionLike, ctx: ResponseContext, searches: readonly WebSearchCall[] = []): OpenAIResponse {
   const choice = completion.choices[0];
   const output: ResponseOutputItem[] = [];
   const message = choice?.message;
   if (message?.reasoning_content) output.push(reasoningItem(newReasoningId(), message.reasoning_content));
+  // The answer's web_search_call items (translate/server-tools.ts), which the chat shape has no place for.
+  output.push(...(searches as unknown as ResponseOutputItem[]));
   const content: ResponseOutputMessage["content"] = [];
-  if (message?.content) content.push({ type: "output_text", text: message.content, annotations: [], logprobs: [] });
+  const annotations = (message?.annotations ?? []).map((a) => responsesFromChat(a as ChatUrlCitation));
+  if (message?.content) content.push({ type: "output_text", text: message.content, annotations: annotations as never, logprobs: [] });
   if (message?.refusal) content.push({ type: "refusal", refusal: message.refusal });
   if (content.length) output.push(messageItem(newMessageId(), "completed", content));
   for (const call of message?.tool_calls ?? []) if (call.function) output.push(functionCallItem(newFunctionCallId(), call.id, call.function.name, call.function.arguments, "completed"));

@@ -5,6 +5,7 @@ import { translateMessage } from "../chat-completions/completion";
 import { jsonHeaders, sseHeaders, type Rendered } from "../rendered";
 import { fromChatCompletion, type ResponseContext } from "./output";
 import { responsesEvents } from "./stream";
+import { webSearchCalls } from "../../translate/server-tools";
 
 /**
  * The chat core's result as the Responses API: a Response object, or the Responses
@@ -24,7 +25,7 @@ export function renderResponse(result: ChatResult, ctx: ResponseContext, keep: (
       legacyFunctions: result.legacyFunctions,
     });
     result.end({ usage: result.message.usage ?? null, thinking, error: null });
-    const response = fromChatCompletion(completion, ctx);
+    const response = fromChatCompletion(completion, ctx, webSearchCalls(result.message.content as never).map((c) => c.item));
     keep(response.output);
     return { headers: jsonHeaders(result.headers), body: JSON.stringify(response) };
   }

@@ -2,7 +2,9 @@ import type { ResponseOutputItem, ResponseOutputMessage, ResponseUsage } from "o
 import type { AnthropicEventSource, StreamError } from "../../platforms/anthropic/events";
 import type { FinishReason } from "../../openai/types";
 import type { OpenAIUsage } from "../../translate/usage";
-import { StreamTranslator, type DeltaWriter, type StreamSummary, type TranslatorContext } from "../chat-completions/stream-translator";
+import { StreamTranslator, type CitedSpan, type DeltaWriter, type StreamSummary, type TranslatorContext } from "../chat-completions/stream-translator";
+import { responsesAnnotation, type ResponsesAnnotation } from "../../translate/citations";
+import type { WebSearchCall } from "../../translate/server-tools";
 import { renderEventStream } from "../event-stream";
 import {
   buildResponse,
@@ -18,7 +20,7 @@ import {
 
 type Open =
   | { kind: "reasoning"; index: number; id: string; text: string }
-  | { kind: "message"; index: number; id: string; part: "output_text" | "refusal" | null; text: string; content: ResponseOutputMessage["content"] }
+  | { kind: "message"; index: number; id: string; part: "output_text" | "refusal" | null; text: string; annotations: ResponsesAnnotation[]; content: ResponseOutputMessage["content"] }
   | { kind: "call"; index: number; id: string; callId: string; name: string; args: string };
 
 /**
@@ -68,6 +70,40 @@ export class ResponsesEventWriter implements DeltaWriter {
 
   reasoning(text: string): string {
     this.#reasoning(text);
+    return this.#take();
+  }
+
+  // Responses has its own reasoning items; reasoning_details are a Chat Completions extension.
+  reasoningDetail(): string {
+    return "";
+  }
+
+  /** Text that completes cited text, then one annotation.added per citation (indices local to the part). */
+  cited(text: string | null, spans: CitedSpan[]): string {
+    if (text) this.#text("output_text", text);
+    const open = this.#open;
+    if (open?.kind !== "message" || open.part !== "output_text") return this.#take();
+    const end = open.text.length;
+    for (const span of spans) {
+      const annotation = responsesAnnotation(span.citation, Math.max(0, end - (span.end - span.start)), end);
+      if (!annotation) continue;
+      this.#event("response.output_text.annotation.added", { item_id: open.id, output_index: open.index, content_index: open.content.length, annotation_index: open.annotations.length, annotation });
+      open.annotations.push(annotation);
+    }
+    return this.#take();
+  }
+
+  /** A search (or fetch) Claude ran: a web_search_call item, arriving finished. */
+  serverTool(call: WebSearchCall): string {
+    this.#close();
+    const index = this.#add({ ...call, status: "in_progress" } as unknown as ResponseOutputItem);
+    this.#event("response.web_search_call.in_progress", { item_id: call.id, output_index: index });
+    if (call.status === "completed") {
+      this.#event("response.web_search_call.searching", { item_id: call.id, output_index: index });
+      this.#event("response.web_search_call.completed", { item_id: call.id, output_index: index });
+    }
+    this.output[index] = call as unknown as ResponseOutputItem;
+    this.#event("response.output_item.done", { output_index: index, item: call });
     return this.#take();
   }
 
@@ -164,7 +200,7 @@ export class ResponsesEventWriter implements DeltaWriter {
     if (open?.kind !== "message") {
       this.#close();
       const id = newMessageId();
-      open = this.#open = { kind: "message", index: this.#add(messageItem(id, "in_progress", [])), id, part: null, text: "", content: [] };
+      open = this.#open = { kind: "message", index: this.#add(messageItem(id, "in_progress", [])), id, part: null, text: "", annotations: [], content: [] };
     }
     if (open.part !== part) {
       this.#closePart(open);
@@ -194,13 +230,14 @@ export class ResponsesEventWriter implements DeltaWriter {
   #closePart(open: Extract<Open, { kind: "message" }>): void {
     if (open.part === null) return;
     const content_index = open.content.length;
-    const part = open.part === "output_text" ? { type: "output_text" as const, text: open.text, annotations: [], logprobs: [] } : { type: "refusal" as const, refusal: open.text };
+    const part = open.part === "output_text" ? { type: "output_text" as const, text: open.text, annotations: open.annotations as never[], logprobs: [] } : { type: "refusal" as const, refusal: open.text };
     if (part.type === "output_text") this.#event("response.output_text.done", { item_id: open.id, output_index: open.index, content_index, text: open.text, logprobs: [] });
     else this.#event("response.refusal.done", { item_id: open.id, output_index: open.index, content_index, refusal: open.text });
     this.#event("response.content_part.done", { item_id: open.id, output_index: open.index, content_index, part });
     open.content.push(part);
     open.part = null;
     open.text = "";
+    open.annotations = [];
   }
 
   #close(): void {
