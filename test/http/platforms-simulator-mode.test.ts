@@ -3,7 +3,7 @@ import { createApp } from "../../src/http/app";
 import { parseConfig } from "../../src/config";
 import { buildDeps } from "../../src/runtime/build-deps";
 import type { Logger } from "../../src/deps";
-import { CLIENT_KEY } from "../helpers/gateway";
+import { ADMIN_KEY, CLIENT_KEY } from "../helpers/gateway";
 import { BEDROCK_CREDS, BEDROCK_REGION, testServiceAccount } from "../helpers/platforms";
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -14,6 +14,7 @@ describe("simulator mode with platforms configured", () => {
     const account = await testServiceAccount("https://oauth2.googleapis.com/token");
     const config = parseConfig({
       APIKEY: CLIENT_KEY,
+      ADMIN_KEY,
       UPSTREAM: "simulator",
       BEDROCK_REGION,
       BEDROCK_ACCESS_KEY_ID: BEDROCK_CREDS.accessKeyId,
@@ -27,7 +28,7 @@ describe("simulator mode with platforms configured", () => {
     const res = await app.fetch(new Request("http://gateway.test/v1/chat/completions", { method: "POST", headers, body: JSON.stringify({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "demo" }] }) }));
     expect(res.status, await res.clone().text()).toBe(200);
     expect(((await res.json()) as any).choices[0].message.content).toContain("demo");
-    const status = (await (await app.fetch(new Request("http://gateway.test/status", { headers }))).json()) as { keys: Array<{ key: string; requests: number; state: string }> };
+    const status = (await (await app.fetch(new Request("http://gateway.test/status", { headers: { authorization: `Bearer ${ADMIN_KEY}` } }))).json()) as { keys: Array<{ key: string; requests: number; state: string }> };
     const member = status.keys.find((k) => k.key.startsWith(`${first}:`))!;
     expect(member.state).toBe("healthy");
     expect(member.requests).toBe(1);
