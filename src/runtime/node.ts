@@ -72,6 +72,17 @@ if (uploads.sweep) {
 if (config.UPSTREAM === "simulator") log.info("simulator_mode", { note: "answering from the built-in Claude simulator; no request leaves this process. Set ANTHROPIC_API_KEYS to use the Anthropic API." });
 else if (!upstreamKeys(config).length) log.error("no_upstream_keys", { note: "ANTHROPIC_API_KEYS is empty: every chat request will fail until the operator sets it" });
 
-createNodeServer(app, deps).listen(address.port, address.hostname, () => {
+const server = createNodeServer(app, deps).listen(address.port, address.hostname, () => {
   log.info("listening", { address: `${address.hostname}:${address.port}`, from: address.from, upstream: config.UPSTREAM, base_url: config.ANTHROPIC_BASE_URL });
 });
+
+// `docker stop` sends SIGTERM to PID 1, which Node does not act on by default: without this
+// every stop waited out Docker's 10 s and ended in SIGKILL. Stop accepting, let requests in
+// flight finish for up to 8 s (inside Docker's grace period), then exit.
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => {
+    log.info("shutting_down", { signal });
+    server.close(() => process.exit(0));
+    (setTimeout(() => process.exit(0), 8000) as unknown as { unref?: () => void }).unref?.();
+  });
+}

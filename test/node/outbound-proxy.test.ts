@@ -10,13 +10,13 @@
  * and the upstream records the address each request came from.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import https from "node:https";
-import { tmpdir } from "node:os";
 import { createProxy } from "proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClaudeSimulator } from "../../src/simulator";
+import { buildNodeBundle } from "./support/bundle";
 
 const CLIENT_KEY = "proxy-test-client-key-0123456789";
 const UPSTREAM_KEY = "sk-ant-proxy-test-key-0000";
@@ -35,14 +35,9 @@ afterAll(async () => {
 
 let bundle = "";
 beforeAll(async () => {
-  const dir = mkdtempSync(`${tmpdir()}/claude2api-proxy-test-`);
-  closers.push(() => rmSync(dir, { recursive: true, force: true }));
-  bundle = `${dir}/node.mjs`;
-  // The same build as `npm run build:node` and the Docker image, into a directory of its own.
-  const built = spawn(process.execPath, [`${process.cwd()}/scripts/build-node.mjs`, dir], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  built.stderr!.on("data", (c: Uint8Array) => void (out += Buffer.from(c).toString()));
-  await new Promise<void>((resolve, reject) => built.once("exit", () => (built.exitCode === 0 ? resolve() : reject(new Error(`build:node failed: ${out}`)))));
+  const built = await buildNodeBundle();
+  closers.push(built.remove);
+  bundle = built.server;
 }, 60_000);
 
 function readAll(stream: IncomingMessage): Promise<Uint8Array> {
