@@ -71,6 +71,13 @@ export const configSchema = z.object({
    */
   POOL_WAIT_MS: int(5_000),
   /**
+   * The largest request body accepted, in bytes (100 MB: the Workers limit on the Free
+   * and Pro plans). Attachments above UPLOAD_THRESHOLD_BYTES stream out of the body into
+   * the Files API, so a 25 MB PDF inline (a 34 MB body) works although Anthropic's own
+   * request limit is 32 MB. A larger body is answered 413.
+   */
+  MAX_REQUEST_BYTES: int(100_000_000),
+  /**
    * The operator's key for the admin API (client keys, usage) and the status page.
    * Unset: those answer 503 and say so. Never a client key.
    */

@@ -59,7 +59,7 @@ async function serveChat(req: IncomingMessage, res: ServerResponse, deps: Gatewa
       req.resume();
       return sendError(res, auth.error, { ...cors, ...auth.headers });
     }
-    const { json, attachments } = await readNodeJsonBody(req, attachmentThreshold(deps, auth.passthroughKey));
+    const { json, attachments } = await readNodeJsonBody(req, attachmentThreshold(deps, auth.passthroughKey), deps.config.MAX_REQUEST_BYTES);
     const reply = await handleChatCompletion(deps, scope, { json, attachments, passthroughKey: auth.passthroughKey });
     await sendReply(res, reply, cors, client.signal);
   } catch (err) {

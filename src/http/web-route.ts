@@ -33,7 +33,7 @@ export async function serveChatCompletions(request: Request, deps: GatewayDeps, 
       await request.body?.cancel().catch(() => undefined);
       return errorResponse(auth.error, { ...cors, ...auth.headers });
     }
-    const { json, attachments } = await readJsonBodyWithAttachments(request, attachmentThreshold(deps, auth.passthroughKey));
+    const { json, attachments } = await readJsonBodyWithAttachments(request, attachmentThreshold(deps, auth.passthroughKey), deps.config.MAX_REQUEST_BYTES);
     const reply = await handleChatCompletion(deps, scope, { json, attachments, passthroughKey: auth.passthroughKey });
     return new Response(reply.body, { status: 200, headers: Object.assign(reply.headers, cors) });
   } catch (err) {

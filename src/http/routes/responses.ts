@@ -28,7 +28,7 @@ export function registerResponses(api: Hono<GatewayEnv>): void {
     const scope = c.get("scope");
     const passthroughKey = c.get("passthroughKey");
     // As for chat completions: large data URLs are decoded while the body streams in, never held as text.
-    const { json, attachments } = await readJsonBodyWithAttachments(c.req.raw, attachmentThreshold(deps, passthroughKey));
+    const { json, attachments } = await readJsonBodyWithAttachments(c.req.raw, attachmentThreshold(deps, passthroughKey), deps.config.MAX_REQUEST_BYTES);
     const req = parseResponsesRequest(json);
     const chat = toChatRequest(req, await storedTexts(req, deps));
     if (chat.stream) chat.stream_options = { include_usage: true };
