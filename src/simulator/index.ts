@@ -56,6 +56,7 @@ export class ClaudeSimulator {
   private readonly faults = new FaultBook();
   private readonly cache = new PromptCache();
   private readonly issuedRedacted = new Set<string>();
+  private readonly serverToolErrors: string[] = [];
   private readonly messagesApi: MessagesApi;
   private readonly filesApi: FilesApi;
   private requestCount = 0;
@@ -69,6 +70,7 @@ export class ClaudeSimulator {
       faults: this.faults,
       issuedRedacted: this.issuedRedacted,
       streamDelayMs: options.streamDelayMs ?? 0,
+      serverToolErrors: this.serverToolErrors,
     });
     this.filesApi = new FilesApi(this.files);
     this.fetch = (input, init) => this.handle(typeof input === "string" ? new Request(input, init) : input);
@@ -88,11 +90,22 @@ export class ClaudeSimulator {
     this.faults.clear();
   }
 
+  /**
+   * The next web searches or fetches (one per code, in order) fail inside a 200 answer with
+   * these error codes, as the API reports them: `too_many_requests`, `unavailable`,
+   * `query_too_long`, `invalid_tool_input`, `url_not_accessible`… (max_uses_exceeded
+   * happens by itself when `max_uses` runs out).
+   */
+  serverToolError(...codes: string[]): void {
+    this.serverToolErrors.push(...codes);
+  }
+
   /** Forget received requests, scripts, faults and files (and the prompt cache). */
   reset(): void {
     this.received.length = 0;
     this.scripts.length = 0;
     this.faults.clear();
+    this.serverToolErrors.length = 0;
     this.files.clear();
     this.cache.clear();
   }

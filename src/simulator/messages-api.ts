@@ -15,6 +15,9 @@ import type { Block, FileSizeLookup } from "./tokens";
 import { validateMessages } from "./validate-messages";
 import { validateParams } from "./validate-params";
 import { validateThinking } from "./validate-thinking";
+import { citedAnswer } from "./document-citations";
+import { isWebToolType } from "./server-tools";
+import { webTurn, type ErrorQueue } from "./web-turn";
 
 export interface MessagesState {
   signer: ThinkingSigner;
@@ -24,6 +27,8 @@ export interface MessagesState {
   faults: FaultBook;
   issuedRedacted: Set<string>;
   streamDelayMs: number;
+  /** Error codes that answer the next web searches/fetches (ClaudeSimulator.serverToolError). */
+  serverToolErrors: ErrorQueue;
 }
 
 /** POST /v1/messages and POST /v1/messages/count_tokens. */
@@ -45,7 +50,7 @@ export class MessagesApi {
 
     const turn = this.state.scripts.shift();
     if (turn && "error" in turn) throw new ApiError(turn.error.status, turn.error.type, turn.error.message, turn.error.headers);
-    const answer = turn ? scripted(turn) : defaultFinished(body, ctx);
+    const answer = turn ? scripted(turn) : defaultFinished(body, ctx, this.state.serverToolErrors);
     const output = answer.content.reduce((sum, b) => sum + outputTokens(b), 0);
     const content = await this.seal(answer.content, body.thinking?.display === "omitted");
 
@@ -59,7 +64,14 @@ export class MessagesApi {
       stop_reason: answer.stop_reason,
       stop_sequence: answer.stop_sequence,
       stop_details: (turn && "stop_details" in turn ? turn.stop_details : null) ?? null,
-      usage: { ...input, output_tokens: output, service_tier: "standard", inference_geo: "not_available", ...(turn && "usage" in turn ? turn.usage : {}) },
+      usage: {
+        ...input,
+        output_tokens: output,
+        ...(answer.serverToolUse ? { server_tool_use: answer.serverToolUse } : {}),
+        service_tier: "standard",
+        inference_geo: "not_available",
+        ...(turn && "usage" in turn ? turn.usage : {}),
+      },
     };
     if (!streaming) return jsonResponse(message, headers);
     headers.set("content-type", "text/event-stream; charset=utf-8");
@@ -107,14 +119,31 @@ export class MessagesApi {
   }
 }
 
-function defaultFinished(body: Block, ctx: RequestContext): Finished {
+type Answer = Finished & { serverToolUse?: { web_search_requests: number; web_fetch_requests: number } };
+
+function defaultFinished(body: Block, ctx: RequestContext, serverToolErrors: ErrorQueue): Answer {
   const interleaved = body.thinking?.type === "adaptive" || ctx.betas.has(INTERLEAVED_THINKING_BETA);
+  const offered = Array.isArray(body.tools) && body.tools.some((t: Block) => isWebToolType(t?.type));
+  const web = offered ? webTurn(body, serverToolErrors) : null;
   const draft = defaultAnswer(body, { interleaved });
-  return finish(draft.content, draft.stop_reason, body);
+  const serverToolUse = offered ? (web?.usage ?? { web_search_requests: 0, web_fetch_requests: 0 }) : undefined;
+  if (web) {
+    // Client tools named in the same message are still called, after the searches: the
+    // server's work never stands in for a client tool call.
+    const calls = web.stopReason === "end_turn" && draft.stop_reason === "tool_use" ? draft.content.filter((b) => b.type === "tool_use") : [];
+    const content = [...web.content, ...calls];
+    return { ...finish(content, calls.length > 0 ? "tool_use" : web.stopReason, body), serverToolUse };
+  }
+  const cited = draft.stop_reason === "end_turn" ? citedAnswer(body) : null;
+  if (cited) {
+    const thinking = draft.content.filter((b) => b.type === "thinking");
+    return { ...finish([...thinking, ...cited], "end_turn", body), serverToolUse };
+  }
+  return { ...finish(draft.content, draft.stop_reason, body), serverToolUse };
 }
 
 /** A scripted turn is played verbatim, with the ids a real answer would carry filled in. */
-function scripted(turn: Extract<ScriptedTurn, { content: unknown }>): Finished {
+function scripted(turn: Extract<ScriptedTurn, { content: unknown }>): Answer {
   const content = structuredClone(turn.content).map((b: Block) => (b.type === "tool_use" && !b.id ? { ...b, id: newToolUseId() } : b));
   return {
     content,

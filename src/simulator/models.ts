@@ -1,3 +1,4 @@
+import { serverToolVersions } from "./server-tools";
 /**
  * The simulator's own model table (never shared with src/models: an oracle must not
  * agree with the code under test by construction). Rules follow §7 of the upstream
@@ -92,6 +93,16 @@ export function findModel(idOrAlias: string): SimModel | undefined {
 
 const supported = (yes: boolean) => ({ supported: yes });
 
+function serverToolCapabilities(m: SimModel): Record<string, unknown> {
+  const versions = serverToolVersions(m);
+  return {
+    supported: true,
+    code_execution: supported(true),
+    web_search: supported(versions.search.length > 0),
+    web_fetch: supported(versions.fetch.length > 0),
+  };
+}
+
 /** The GET /v1/models `ModelInfo`, its capabilities derived from the same rules the validator enforces. */
 export function modelInfo(m: SimModel): Record<string, unknown> {
   const effort = Object.fromEntries(ALL_EFFORT.map((e) => [e, supported(m.effort.includes(e))]));
@@ -119,7 +130,7 @@ export function modelInfo(m: SimModel): Record<string, unknown> {
       effort: { supported: m.effort.length > 0, ...effort },
       image_input: supported(m.imageInput),
       pdf_input: supported(m.pdfInput),
-      server_tools: { supported: true, code_execution: supported(true), web_search: supported(true) },
+      server_tools: serverToolCapabilities(m),
       structured_outputs: supported(m.structuredOutputs),
       thinking: {
         supported: true,

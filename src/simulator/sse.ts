@@ -9,7 +9,7 @@ export function messageEvents(message: Block): Block[] {
   const usage = message.usage;
   const events: Block[] = [{
     type: "message_start",
-    message: { ...message, content: [], stop_reason: null, stop_sequence: null, stop_details: null, usage: { ...usage, output_tokens: Math.min(1, usage.output_tokens) } },
+    message: { ...message, content: [], stop_reason: null, stop_sequence: null, stop_details: null, usage: startUsage(usage) },
   }];
   const content: Block[] = message.content;
   if (content.length === 0) events.push({ type: "ping" });
@@ -27,10 +27,17 @@ export function messageEvents(message: Block): Block[] {
       cache_creation_input_tokens: usage.cache_creation_input_tokens,
       cache_read_input_tokens: usage.cache_read_input_tokens,
       output_tokens: usage.output_tokens,
+      ...(usage.server_tool_use ? { server_tool_use: usage.server_tool_use } : {}),
     },
   });
   events.push({ type: "message_stop" });
   return events;
+}
+
+/** message_start carries the input side; output and server tool counts come with message_delta (as recorded). */
+function startUsage(usage: Block): Block {
+  const { server_tool_use: _later, ...rest } = usage;
+  return { ...rest, output_tokens: Math.min(1, usage.output_tokens) };
 }
 
 /** Word-ish pieces of about three words, like the chunks the real API sends. */
@@ -54,11 +61,13 @@ function blockEvents(block: Block, index: number): Block[] {
   const stop = { type: "content_block_stop", index };
   switch (block.type) {
     case "text": {
+      // As recorded: a cited block starts with `citations: []`, and its citations_delta events
+      // come before the text they cite.
       const citations: Block[] = Array.isArray(block.citations) ? block.citations : [];
       return [
-        start({ type: "text", text: "" }),
-        ...chunkText(String(block.text)).map((text) => delta({ type: "text_delta", text })),
+        start(citations.length > 0 ? { citations: [], type: "text", text: "" } : { type: "text", text: "" }),
         ...citations.map((citation) => delta({ type: "citations_delta", citation })),
+        ...chunkText(String(block.text)).map((text) => delta({ type: "text_delta", text })),
         stop,
       ];
     }
@@ -69,7 +78,8 @@ function blockEvents(block: Block, index: number): Block[] {
         delta({ type: "signature_delta", signature: block.signature }),
         stop,
       ];
-    case "tool_use": {
+    case "tool_use":
+    case "server_tool_use": {
       const json = JSON.stringify(block.input ?? {});
       const fragments = json === "{}" ? [] : splitInThree(json);
       return [

@@ -57,6 +57,7 @@ export function assemble(events: SseEvent[]): any {
       if (d.type === "text_delta") block.text += d.text;
       if (d.type === "thinking_delta") block.thinking += d.thinking;
       if (d.type === "signature_delta") block.signature = d.signature;
+      if (d.type === "citations_delta") (block.citations ??= []).push(d.citation);
       if (d.type === "input_json_delta") json[data.index] = (json[data.index] ?? "") + d.partial_json;
     }
     if (data.type === "content_block_stop" && json[data.index] !== undefined) {

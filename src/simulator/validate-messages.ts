@@ -32,6 +32,7 @@ export function validateMessages(body: Block, ctx: RequestContext, files: FileOw
     });
   });
   validateToolPairing(messages);
+  validateServerToolPairing(messages);
   const breakpoints = countCacheControl(body);
   if (breakpoints > MAX_CACHE_BREAKPOINTS) {
     throw invalidRequest(`A maximum of ${MAX_CACHE_BREAKPOINTS} blocks with cache_control may be provided. Found ${breakpoints}.`);
@@ -131,6 +132,28 @@ function validateToolPairing(messages: Block[]): void {
         throw invalidRequest(`messages.${n}.content.${m}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${b.tool_use_id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`);
       }
     });
+  });
+}
+
+/**
+ * A `server_tool_use` sent back must carry its result in the same assistant message (the
+ * server ran it there); a result without its use is as wrong. Gateways that rebuild history
+ * must restore both or drop both.
+ */
+function validateServerToolPairing(messages: Block[]): void {
+  messages.forEach((message, n) => {
+    const blocks = blocksOf(message);
+    const uses = new Set(blocks.filter((b) => b?.type === "server_tool_use").map((b) => String(b.id)));
+    const results = new Set(blocks.filter((b) => typeof b?.type === "string" && b.type.endsWith("_tool_result") && b.type !== "tool_result").map((b) => String(b.tool_use_id)));
+    if (uses.size + results.size > 0 && message.role !== "assistant") {
+      throw invalidRequest(`messages.${n}: server tool blocks (\`server_tool_use\` and their results) may only appear in assistant messages`);
+    }
+    for (const id of uses) {
+      if (!results.has(id)) throw invalidRequest(`messages.${n}: \`server_tool_use\` block with id \`${id}\` was found without a corresponding result block in the same message`);
+    }
+    for (const id of results) {
+      if (!uses.has(id)) throw invalidRequest(`messages.${n}: result block for \`${id}\` was found without a corresponding \`server_tool_use\` block`);
+    }
   });
 }
 

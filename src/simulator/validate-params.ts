@@ -2,6 +2,7 @@ import { invalidRequest, notFound } from "./api-error";
 import { findModel, type SimModel } from "./models";
 import type { RequestContext } from "./request-context";
 import { thinkingOn } from "./request-context";
+import { isWebToolType, SERVER_RESULT_TYPES, validateWebToolShape, validateWebToolsForModel } from "./server-tools";
 import type { Block } from "./tokens";
 
 const THINKING_TAGS = ["adaptive", "disabled", "enabled"];
@@ -58,7 +59,8 @@ function validateTools(body: Block, ctx: RequestContext): void {
   const pattern = ctx.version === "2026-10-21" ? "^[a-zA-Z0-9_-]{1,128}$" : "^[a-zA-Z0-9_-]{1,64}$";
   body.tools.forEach((tool: Block, i: number) => {
     if (typeof tool !== "object" || tool === null || Array.isArray(tool)) throw invalidRequest(`tools.${i}: Input should be a valid dictionary or object to extract fields from`);
-    if (tool.type !== undefined && tool.type !== null && tool.type !== "custom") return; // server tools
+    if (isWebToolType(tool.type)) return validateWebToolShape(tool, i);
+    if (tool.type !== undefined && tool.type !== null && tool.type !== "custom") return; // other server tools
     if (typeof tool.name !== "string" || !new RegExp(pattern).test(tool.name)) {
       throw invalidRequest(`tools.${i}.custom.name: String should match pattern '${pattern}'`);
     }
@@ -115,6 +117,7 @@ function validateForModel(body: Block, model: SimModel, endpoint: "messages" | "
   }
 
   validateSamplingForModel(body, model);
+  validateWebToolsForModel(body.tools, model);
 
   if (thinkingOn(body)) {
     const type = body.tool_choice?.type;
@@ -131,7 +134,10 @@ function validateForModel(body: Block, model: SimModel, endpoint: "messages" | "
   }
 
   const last = body.messages[body.messages.length - 1];
-  if (last?.role === "assistant" && !model.prefill) {
+  // Continuing a paused server-tool turn sends its content back last; that is not prefill.
+  const blocks = Array.isArray(last?.content) ? last.content : [];
+  const continuation = SERVER_RESULT_TYPES.has(blocks[blocks.length - 1]?.type);
+  if (last?.role === "assistant" && !model.prefill && !continuation) {
     throw invalidRequest("This model does not support assistant message prefill. The conversation must end with a user message.");
   }
 }
