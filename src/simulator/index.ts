@@ -14,10 +14,14 @@ import { PromptCache } from "./prompt-cache";
 import type { ApiVersion, RequestContext } from "./request-context";
 import type { ScriptedTurn } from "./scripted-turn";
 import { ThinkingSigner } from "./signature";
+import { BedrockFront, type BedrockFrontOptions } from "./bedrock-front";
+import { VertexFront, type VertexFrontOptions } from "./vertex-front";
 
 export type { Fault } from "./faults";
 export type { StoredFile } from "./files-api";
 export type { ScriptedTurn } from "./scripted-turn";
+export type { BedrockFrontOptions } from "./bedrock-front";
+export type { VertexFrontOptions, VertexServiceAccount } from "./vertex-front";
 
 export interface SimulatorOptions {
   /** API keys the simulator accepts. Omitted: any key that starts with "sk-ant-" is accepted. */
@@ -29,6 +33,10 @@ export interface SimulatorOptions {
    * offline demo lives as long as its isolate, and every entry holds a whole body.
    */
   maxReceived?: number;
+  /** The Amazon Bedrock front (`/model/{id}/invoke…`): the credentials and API keys it accepts. */
+  bedrock?: BedrockFrontOptions;
+  /** The Vertex AI front (`/token`, `/v1/projects/…:rawPredict`): the service accounts it knows. */
+  vertex?: VertexFrontOptions;
 }
 
 export interface ReceivedRequest {
@@ -59,6 +67,9 @@ export class ClaudeSimulator {
   private readonly serverToolErrors: string[] = [];
   private readonly messagesApi: MessagesApi;
   private readonly filesApi: FilesApi;
+  private readonly bedrockFront: BedrockFront;
+  /** The Vertex AI front (its token endpoint's state is inspected by tests). */
+  readonly vertexFront: VertexFront;
   private requestCount = 0;
 
   constructor(private readonly options: SimulatorOptions = {}) {
@@ -73,6 +84,9 @@ export class ClaudeSimulator {
       serverToolErrors: this.serverToolErrors,
     });
     this.filesApi = new FilesApi(this.files);
+    const create = (body: any, ctx: RequestContext, headers: Headers) => this.messagesApi.create(body, ctx, headers);
+    this.bedrockFront = new BedrockFront(options.bedrock ?? {}, create);
+    this.vertexFront = new VertexFront(options.vertex ?? {}, create);
     this.fetch = (input, init) => this.handle(typeof input === "string" ? new Request(input, init) : input);
   }
 
@@ -113,6 +127,7 @@ export class ClaudeSimulator {
   private async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, "");
+    if (BedrockFront.matches(path) || VertexFront.matches(path)) return this.platformFront(request, url, path);
     const { body, form } = await readBody(request);
     const apiKey = request.headers.get("x-api-key") || bearer(request.headers.get("authorization"));
     this.received.push({ method: request.method, path, query: url.search.replace(/^\?/, ""), headers: request.headers, body: body === INVALID_BODY ? null : body, apiKey });
@@ -129,6 +144,18 @@ export class ClaudeSimulator {
       if (err instanceof ApiError) return errorResponse(err, headers);
       throw err; // network faults and aborts reject, as fetch would
     }
+  }
+
+  /** Bedrock and Vertex: they read the raw body themselves (a SigV4 signature covers its bytes). */
+  private async platformFront(request: Request, url: URL, path: string): Promise<Response> {
+    const raw = new Uint8Array(await request.arrayBuffer());
+    const record = (body: unknown, identity: string | null) => {
+      this.received.push({ method: request.method, path, query: url.search.replace(/^\?/, ""), headers: request.headers, body, apiKey: identity });
+      const excess = this.received.length - (this.options.maxReceived ?? Infinity);
+      if (excess > 0) this.received.splice(0, excess);
+    };
+    const front = BedrockFront.matches(path) ? this.bedrockFront : this.vertexFront;
+    return front.handle(request, raw, record);
   }
 
   private authorize(request: Request, apiKey: string | null): RequestContext {
