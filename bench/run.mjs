@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run bench [-- --quick] [-- --only=latency,throughput,streaming,memory,pdf,cost,translator]
- *   [-- --targets=node,workerd,floor-pass,floor-identity,portkey,node-floor,node-raw]`
+ *   [-- --targets=node,workerd,floor-pass,floor-identity,portkey,node-floor,node-raw,node-proxy]`
  * (--targets: a subset while iterating on one runtime; the simulator always runs.)
  *
  * Starts the simulator and every target on loopback ports, runs the phases with the targets
@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleForNode, outDir, root } from "./lib/build.mjs";
 import { markdown, rawTables, verdicts } from "./lib/report.mjs";
-import { portkeyEntry, startFloor, startNodeFloor, startNodeApp, startPortkey, startSimulator, startWorkerdApp } from "./lib/targets.mjs";
+import { portkeyEntry, startFloor, startNodeFloor, startNodeApp, startPortkey, startProxyServer, startSimulator, startWorkerdApp } from "./lib/targets.mjs";
 import { latency } from "./phases/latency.mjs";
 import { throughput } from "./phases/throughput.mjs";
 import { streaming } from "./phases/streaming.mjs";
@@ -83,7 +83,14 @@ try {
   const portkey = existsSync(portkeyEntry) ? await tryStart("portkey", () => startPortkey(base + 5, sim.url)) : (skipped.portkey = "not installed: run npm run bench:setup", undefined);
   const nodeFloor = await tryStart("node-floor", () => startNodeFloor("node-floor", "node-passthrough.mjs", base + 7, sim.url));
   const nodeRaw = await tryStart("node-raw", () => startNodeFloor("node-raw", "node-raw.mjs", base + 8, sim.url));
-  const all = [sim, node, workerd, pass, identity, portkey, nodeFloor, nodeRaw].filter(Boolean);
+  // Our Node server reaching the simulator through a local HTTP proxy (HTTP_PROXY): beside
+  // `node`, what the outbound proxy costs. The proxy is its own process, stopped with the rest.
+  const nodeProxy = await tryStart("node-proxy", async () => {
+    const proxy = await startProxyServer(base + 9);
+    started.push(proxy);
+    return startNodeApp("node-proxy", base + 10, sim.url, { HTTP_PROXY: proxy.url });
+  });
+  const all = [sim, node, workerd, pass, identity, portkey, nodeFloor, nodeRaw, nodeProxy].filter(Boolean);
   const proxies = all.filter((t) => t !== sim);
 
   log(`warm-up: ${P.warmupSeconds} s of 16 clients per target`);

@@ -35,6 +35,30 @@ const int = (fallback: number) =>
       return Math.floor(n);
     });
 
+/**
+ * An outbound proxy URL, `http://[user:pass@]host:port` (a bare `host:port` means http://,
+ * as in curl). An error never quotes the value: it may carry the proxy's password.
+ */
+const proxyUrl = z
+  .string()
+  .optional()
+  .transform((s, ctx): string | undefined => {
+    const v = s?.trim();
+    if (!v) return undefined;
+    let url: URL;
+    try {
+      url = new URL(v.includes("://") ? v : `http://${v}`);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not a URL: expected http://[user:pass@]host:port (the value is not repeated here: it may hold a password)" });
+      return z.NEVER;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      ctx.addIssue({ code: "custom", message: `a ${url.protocol}// proxy is not supported: use an HTTP proxy, http://[user:pass@]host:port (HTTP CONNECT for https upstreams)` });
+      return z.NEVER;
+    }
+    return url.href;
+  });
+
 export const configSchema = z.object({
   APIKEY: list,
   ANTHROPIC_API_KEYS: list,
@@ -86,6 +110,17 @@ export const configSchema = z.object({
     .optional()
     .transform((s) => s?.trim() || undefined)
     .refine((s) => s === undefined || s.length >= 16, "ADMIN_KEY must be at least 16 characters (it guards every client key and all usage)"),
+  /**
+   * Node only: the outbound proxy for every upstream call (src/platforms/outbound-proxy.ts).
+   * HTTPS_PROXY for https upstreams (HTTP CONNECT), HTTP_PROXY for http ones, NO_PROXY the
+   * hosts that bypass it; lower-case forms are read too (and win, as in curl and Node).
+   * PROXY is the seed project's name: both, unless HTTPS_PROXY / HTTP_PROXY say otherwise.
+   * A Worker cannot use a proxy and refuses every request while one is set.
+   */
+  HTTPS_PROXY: proxyUrl,
+  HTTP_PROXY: proxyUrl,
+  PROXY: proxyUrl,
+  NO_PROXY: z.string().optional().transform((s) => s?.trim() || undefined),
   /** Node only: directory of the client key and usage database (client-keys.sqlite). Unset: kept in memory. */
   DATA_DIR: z.string().optional().transform((s) => s?.trim() || undefined),
   /** JSON price overrides per model ($ per million tokens), on top of the built-in table (src/tenancy/prices.ts). */
@@ -109,6 +144,11 @@ export type Config = Omit<z.output<typeof configSchema>, "UPSTREAM"> & { UPSTREA
 export function parseConfig(env: Record<string, unknown>): Config {
   const picked: Record<string, unknown> = {};
   for (const key of Object.keys(configSchema.shape)) if (typeof env[key] === "string" || typeof env[key] === "number" || typeof env[key] === "boolean") picked[key] = env[key];
+  // Proxy variables are conventionally lower-case too; lower-case wins, as in curl and Node.
+  for (const name of ["HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"]) {
+    const lower = env[name.toLowerCase()];
+    if (typeof lower === "string" && lower.trim()) picked[name] = lower;
+  }
   const result = configSchema.safeParse(picked);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

@@ -7,6 +7,9 @@ import { DurableUploadTracker } from "./uploads/durable-tracker";
 import { setUploadTrackerHooks, type UploadTrackerDO } from "./uploads/upload-tracker-do";
 import { workersCacheBlobs } from "./thinking/store";
 import { createConsoleLogger } from "./log";
+import { workersProxyRefusal } from "./platforms/outbound-proxy";
+import { errorResponse } from "./openai/errors";
+import { GatewayError } from "./errors";
 
 export { KeyPoolDO } from "./pool/key-pool-do";
 export { UploadTrackerDO } from "./uploads/upload-tracker-do";
@@ -50,6 +53,29 @@ const app = createApp({
   }),
 });
 
+/**
+ * HTTPS_PROXY / HTTP_PROXY / PROXY on a Worker: it cannot open CONNECT tunnels, so the
+ * setting would be ignored and traffic meant for the proxy would go out directly. Every
+ * request is answered 503 with why and what to use instead, and the isolate logs it once.
+ */
+let proxyCheck: { env: WorkerEnv; refusal: GatewayError | undefined } | undefined;
+function proxyRefusal(env: WorkerEnv): GatewayError | undefined {
+  if (proxyCheck?.env === env) return proxyCheck.refusal;
+  let message: string | undefined;
+  try {
+    message = workersProxyRefusal(parseConfig(env));
+  } catch {
+    message = undefined; // an invalid configuration is reported by the app, as before
+  }
+  if (message) createConsoleLogger().error("proxy_unsupported_on_workers", { note: message });
+  const refusal = message ? new GatewayError(503, message, "api_error", null, "proxy_unsupported", { "x-should-retry": "false" }) : undefined;
+  proxyCheck = { env, refusal };
+  return refusal;
+}
+
 export default {
-  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  fetch: (request, env, ctx) => {
+    const refusal = proxyRefusal(env);
+    return refusal ? errorResponse(refusal) : app.fetch(request, env, ctx);
+  },
 } satisfies ExportedHandler<WorkerEnv>;

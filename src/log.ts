@@ -6,9 +6,11 @@ import type { Logger } from "./deps";
  * last four characters of a key, but an upstream message could quote one back.
  */
 const KEY_PATTERN = /\b(sk-ant-[A-Za-z0-9_-]{2})[A-Za-z0-9_-]+/g;
+/** user:password@ in a URL (an outbound proxy's, say, quoted back by an error). */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"']*@/gi;
 
 export function redactSecrets(text: string): string {
-  return text.replace(KEY_PATTERN, "$1…");
+  return text.replace(KEY_PATTERN, "$1…").replace(URL_CREDENTIALS, "$1…@");
 }
 
 export function keyHint(key: string): string {

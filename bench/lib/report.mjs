@@ -30,6 +30,15 @@ export function verdicts(r) {
     const q = (n) => get(tp, n, "perSecond");
     add("node vs portkey", "throughput, 64 clients (req/s)", q("node"), q("portkey"), q("node") / q("portkey"), "≥ 3×", q("node") / q("portkey") >= 3);
   }
+  // What the outbound proxy costs: the same Node server reaching the simulator through a local HTTP proxy
+  // (HTTP_PROXY). CPU is the gateway process's own; the proxy process's is not counted.
+  if (get(lat, "node-proxy") && get(lat, "node")) add("node-proxy vs node", "added latency per non-stream request, median (ms)", added("node-proxy"), added("node"), added("node-proxy") / added("node"), "(reported)", null);
+  if (get(tp, "node-proxy") && get(tp, "node")) {
+    const c = (n) => get(tp, n, "cpuMsPerRequest");
+    add("node-proxy vs node", "gateway CPU per request under load (ms)", c("node-proxy"), c("node"), c("node-proxy") / c("node"), "(reported)", null);
+    const q = (n) => get(tp, n, "perSecond");
+    add("node-proxy vs node", "throughput, 64 clients (req/s)", q("node-proxy"), q("node"), q("node-proxy") / q("node"), "(reported)", null);
+  }
   // The Node floor bounds what any Hono-on-Node gateway can reach: these rows show how far below Portkey it sits.
   if (get(lat, "node-raw") && get(lat, "portkey")) add("node:http floor vs portkey", "added latency, median (ms)", added("node-raw"), added("portkey"), added("node-raw") / added("portkey"), "(bound)", null);
   if (get(tp, "node-raw") && get(tp, "portkey")) add("node:http floor vs portkey", "CPU per request under load (ms)", get(tp, "node-raw", "cpuMsPerRequest"), get(tp, "portkey", "cpuMsPerRequest"), get(tp, "node-raw", "cpuMsPerRequest") / get(tp, "portkey", "cpuMsPerRequest"), "(bound)", null);

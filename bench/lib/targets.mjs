@@ -55,6 +55,12 @@ export async function startNodeApp(name, port, simUrl, extra = {}) {
   return { name, wire: "openai", url: `http://127.0.0.1:${port}`, path: "/v1/chat/completions", headers: { authorization: `Bearer ${CLIENT_KEY}` }, ...p };
 }
 
+/** An HTTP proxy process (bench/upstream/proxy-server.mjs) for the node-proxy target. */
+export async function startProxyServer(port) {
+  const p = await startProcess({ name: "proxy", cmd: node, args: [join(root, "bench/upstream/proxy-server.mjs"), String(port)], probe: `http://127.0.0.1:${port}/` });
+  return { name: "proxy", url: `http://127.0.0.1:${port}`, ...p };
+}
+
 /** Our Worker on plain workerd, with the config `npm run start:workerd` would generate. */
 export async function startWorkerdApp(name, port, simUrl, extra = {}) {
   const env = gatewayEnv(simUrl, port, `sk-ant-bench-${name}`, extra);

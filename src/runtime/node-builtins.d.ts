@@ -45,6 +45,10 @@ declare module "node:http" {
     keepAlive?: boolean;
     maxSockets?: number;
     scheduling?: "fifo" | "lifo";
+    /** Node >= 24.5: proxy settings in the shape of HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+    proxyEnv?: Record<string, string | undefined>;
+    /** https.Agent: extra trusted CA certificates (PEM). */
+    ca?: string;
   }
   export class Agent {
     constructor(options?: AgentOptions);
@@ -60,6 +64,7 @@ declare module "node:http" {
     /** True once the whole message (the request body) has been received. */
     readonly complete: boolean;
     readonly destroyed: boolean;
+    readonly socket: { remoteAddress?: string };
   }
   export class ClientRequest extends Writable {}
   export class ServerResponse extends Writable {
@@ -73,7 +78,7 @@ declare module "node:http" {
     address(): { port: number; address: string } | string | null;
     closeAllConnections(): void;
   }
-  export function createServer(listener: RequestListener): Server;
+  export function createServer(listener?: RequestListener): Server;
   export interface RequestOptions {
     protocol?: string;
     hostname?: string;
@@ -89,13 +94,14 @@ declare module "node:http" {
 }
 
 declare module "node:https" {
-  import type { AgentOptions, RequestOptions, IncomingMessage, ClientRequest } from "node:http";
+  import type { AgentOptions, RequestOptions, IncomingMessage, ClientRequest, RequestListener, Server } from "node:http";
   export class Agent {
     constructor(options?: AgentOptions);
     destroy(): void;
   }
   export function request(options: Omit<RequestOptions, "agent"> & { agent?: Agent }, callback?: (res: IncomingMessage) => void): ClientRequest;
-  const https: { Agent: typeof Agent; request: typeof request };
+  export function createServer(options: { key: Uint8Array | string; cert: Uint8Array | string }, listener?: RequestListener): Server;
+  const https: { Agent: typeof Agent; request: typeof request; createServer: typeof createServer };
   export default https;
 }
 
@@ -132,6 +138,20 @@ declare module "node:fs" {
   export function mkdirSync(path: string, options?: { recursive?: boolean }): string | undefined;
   export function mkdtempSync(prefix: string): string;
   export function rmSync(path: string, options?: { recursive?: boolean; force?: boolean }): void;
+  export function readFileSync(path: string): Uint8Array;
+}
+
+declare module "node:child_process" {
+  import type { Readable } from "node:stream";
+  export interface ChildProcess {
+    readonly stdout: Readable | null;
+    readonly stderr: Readable | null;
+    readonly exitCode: number | null;
+    readonly signalCode: string | null;
+    once(event: "exit", listener: () => void): this;
+    kill(signal?: string): boolean;
+  }
+  export function spawn(command: string, args: readonly string[], options: { env?: Record<string, string | undefined>; stdio?: Array<"ignore" | "pipe" | "inherit"> }): ChildProcess;
 }
 
 declare module "node:os" {

@@ -12,17 +12,30 @@
  *   an abort with the signal's reason, so failover tells the two apart as before;
  * - a gzip / deflate / br body is decoded (fetch does; we do not ask for one anyway).
  * What it does not do: follow redirects (the Anthropic API does not send them).
+ *
+ * The outbound proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY / PROXY) is a property of this
+ * transport: every upstream call on Node (Messages, Files, models, and any platform that
+ * calls the gateway's Upstream function) goes through its two agents. It is Node's own
+ * proxy support (the agents' `proxyEnv`, Node >= 24.5): HTTP CONNECT tunnels for https
+ * upstreams, absolute-form requests for http ones, Proxy-Authorization from the URL's
+ * user:password, NO_PROXY as curl reads it, and keep-alive: a tunnel is pooled and reused
+ * like a direct connection.
  */
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
+import { describeProxyUrl, type OutboundProxy } from "../platforms/outbound-proxy";
 import type { ChunkReader, Upstream, UpstreamHeaders, UpstreamInit, UpstreamResponse } from "../platforms/upstream";
 import { utf8Text } from "../http/node-body";
 
 export interface NodeUpstreamOptions {
   /** Sockets per upstream host (default 256); idle ones are kept open for reuse. */
   maxSockets?: number;
+  /** Send every request through this proxy (src/platforms/outbound-proxy.ts). */
+  proxy?: OutboundProxy;
+  /** Extra CA certificates (PEM) to trust for https upstreams, besides Node's own and NODE_EXTRA_CA_CERTS. */
+  ca?: string;
 }
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
@@ -30,8 +43,8 @@ const NEVER_ABORTED = new AbortController().signal;
 const encoder = new TextEncoder();
 
 export function createNodeUpstream(opts: NodeUpstreamOptions = {}): Upstream {
-  const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 256, scheduling: "lifo" as const };
-  const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) };
+  const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 256, scheduling: "lifo" as const, ...(opts.proxy ? { proxyEnv: proxyEnv(opts.proxy) } : {}) };
+  const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent({ ...agentOptions, ...(opts.ca ? { ca: opts.ca } : {}) }) };
 
   // The chat path posts to one URL again and again: parse each URL once.
   const parsed = new Map<string, URL>();
@@ -105,7 +118,7 @@ export function createNodeUpstream(opts: NodeUpstreamOptions = {}): Upstream {
           resolve(new NodeUpstreamResponse(res, decoder ?? res));
         },
       );
-      clientReq.once("error", (err) => fail(new TypeError("fetch failed", { cause: err })));
+      clientReq.once("error", (err) => fail(new TypeError(proxyFailure(err, opts.proxy) ?? "fetch failed", { cause: err })));
       signal.addEventListener("abort", onAbort, { once: true });
 
       if (body instanceof Readable) {
@@ -116,6 +129,43 @@ export function createNodeUpstream(opts: NodeUpstreamOptions = {}): Upstream {
       }
     });
   };
+}
+
+/**
+ * A failure of the outbound proxy, said as such (the operator's to fix, and otherwise only
+ * "fetch failed"): a refused CONNECT tunnel, or no connection to the proxy itself. The
+ * proxy appears as scheme://host:port only.
+ */
+function proxyFailure(err: unknown, proxy: OutboundProxy | undefined): string | undefined {
+  if (!proxy || !(err instanceof Error)) return undefined;
+  const e = err as Error & { code?: string; statusCode?: number; port?: number; address?: string };
+  if (e.code === "ERR_PROXY_TUNNEL") {
+    const status = e.statusCode === 407 ? "407: wrong or missing credentials in HTTPS_PROXY / PROXY" : `${e.statusCode ?? "no answer"}`;
+    return `fetch failed: the outbound proxy ${proxy.https ? describeProxyUrl(proxy.https) : ""} refused the CONNECT tunnel (${status})`;
+  }
+  for (const href of [proxy.https, proxy.http]) {
+    if (!href || e.port === undefined) continue;
+    const url = new URL(href);
+    if (String(e.port) === (url.port || (url.protocol === "https:" ? "443" : "80"))) return `fetch failed: could not connect to the outbound proxy ${describeProxyUrl(href)} (${e.code ?? e.message})`;
+  }
+  return undefined;
+}
+
+/**
+ * The agents' proxy settings, in the environment-variable shape Node's proxy support reads.
+ * An older Node would ignore the option and send requests directly, which the operator
+ * meant to prevent: refuse to start instead.
+ */
+function proxyEnv(proxy: OutboundProxy): Record<string, string> {
+  const [major = 0, minor = 0] = (globalThis.process?.versions?.node ?? "0.0").split(".").map(Number);
+  if (major < 24 || (major === 24 && minor < 5)) {
+    throw new Error(`claude2api: HTTPS_PROXY / HTTP_PROXY / PROXY need Node 24.5 or later (built-in proxy support); this is Node ${globalThis.process?.versions?.node}`);
+  }
+  const env: Record<string, string> = {};
+  if (proxy.https) env.HTTPS_PROXY = proxy.https;
+  if (proxy.http) env.HTTP_PROXY = proxy.http;
+  if (proxy.noProxy) env.NO_PROXY = proxy.noProxy;
+  return env;
 }
 
 /**

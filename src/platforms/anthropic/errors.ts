@@ -45,6 +45,18 @@ export function mapUpstreamError(status: number, upstreamType: string, message: 
         status === 402 ? "upstream_billing_error" : "upstream_auth_error",
         { ...hints, "x-should-retry": "false" },
       );
+    case 407:
+      // Only an outbound proxy answers 407 (HTTP_PROXY / PROXY for an http upstream). Passed
+      // through, it would read as the client's own proxy failing (fetch turns it into a
+      // network error), when it is the operator's proxy setting.
+      return new GatewayError(
+        502,
+        `The gateway's outbound proxy refused its credentials (407: ${detail}). This is a server configuration problem: the operator must check the user and password in HTTP_PROXY / HTTPS_PROXY / PROXY.`,
+        "upstream_error",
+        null,
+        "proxy_auth_error",
+        { ...hints, "x-should-retry": "false" },
+      );
     case 404:
       return new GatewayError(404, detail, "not_found_error", "model", /^model:/.test(detail) ? "model_not_found" : "not_found", hints);
     case 409:
