@@ -24,15 +24,7 @@ async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
   // A declared length within the limit bounds the body (the runtime holds the client to
   // it): the native text() is the fastest read there is. Without one, count as it comes.
   if ((await declaredLength(req, maxBytes)) > 0 || !req.body) return parseJson(await req.text());
-  const body = req.body;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  await eachChunk(body, (chunk) => {
-    total += chunk.byteLength;
-    if (total > maxBytes) throw tooLarge(total, maxBytes);
-    chunks.push(chunk.slice());
-  });
-  return parseJson(utf8(chunks, total));
+  return parseJson(new TextDecoder().decode(await readBodyBytes(req, maxBytes)));
 }
 
 /**
@@ -73,11 +65,6 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
     at += c.byteLength;
   }
   return bytes;
-}
-
-/** The chunks as text, as a Request's text() would decode them (invalid bytes → U+FFFD, BOM dropped). */
-function utf8(chunks: readonly Uint8Array[], total: number): string {
-  return new TextDecoder().decode(concat(chunks, total));
 }
 
 /**
