@@ -3,16 +3,22 @@
  * (dist/healthcheck.mjs) as self-contained ESM bundles. The production dependencies (hono,
  * zod, …) are inside the bundle, so the Docker image's run stage needs no node_modules;
  * this script fails if the bundle would import anything at run time but a Node built-in.
+ *
+ *   node scripts/build-node.mjs [outdir]     (default dist/)
  */
 import { build } from "esbuild";
 import { builtinModules } from "node:module";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
+const outdir = resolve(process.argv[2] ?? join(root, "dist"));
 const result = await build({
   absWorkingDir: root,
   entryPoints: { node: "src/runtime/node.ts", healthcheck: "src/runtime/healthcheck.ts" },
-  outdir: "dist",
+  outdir,
+  // Some dependencies are CommonJS and require() Node built-ins (the AWS SigV4 helpers
+  // require "buffer"); an ESM bundle has no require of its own, so give it Node's.
+  banner: { js: 'import { createRequire as __claude2apiCreateRequire } from "node:module"; const require = __claude2apiCreateRequire(import.meta.url);' },
   outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",

@@ -9,7 +9,6 @@
  * upstream connections from 127.0.0.2, the gateway's own connections come from 127.0.0.1,
  * and the upstream records the address each request came from.
  */
-import { build } from "esbuild";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -39,7 +38,11 @@ beforeAll(async () => {
   const dir = mkdtempSync(`${tmpdir()}/claude2api-proxy-test-`);
   closers.push(() => rmSync(dir, { recursive: true, force: true }));
   bundle = `${dir}/node.mjs`;
-  await build({ entryPoints: [`${process.cwd()}/src/runtime/node.ts`], bundle: true, platform: "node", format: "esm", outfile: bundle, logLevel: "warning" });
+  // The same build as `npm run build:node` and the Docker image, into a directory of its own.
+  const built = spawn(process.execPath, [`${process.cwd()}/scripts/build-node.mjs`, dir], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  built.stderr!.on("data", (c: Uint8Array) => void (out += Buffer.from(c).toString()));
+  await new Promise<void>((resolve, reject) => built.once("exit", () => (built.exitCode === 0 ? resolve() : reject(new Error(`build:node failed: ${out}`)))));
 }, 60_000);
 
 function readAll(stream: IncomingMessage): Promise<Uint8Array> {
