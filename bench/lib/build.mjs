@@ -19,6 +19,9 @@ export async function bundleForNode(entry, name) {
     target: "node24",
     outfile,
     logLevel: "warning",
+    // CommonJS dependencies (the AWS SigV4 helpers the simulator's Bedrock front uses) require()
+    // Node built-ins; an ESM bundle has none of its own (scripts/build-node.mjs does the same).
+    banner: { js: 'import { createRequire as __claude2apiCreateRequire } from "node:module"; const require = __claude2apiCreateRequire(import.meta.url);' },
   });
   return outfile;
 }
