@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --only=latency,throughput,streaming,memory,pdf,cost,translator]
+ * `npm run bench [-- --quick] [-- --only=latency,throughput,streaming,memory,pdf,cost,translator,eventstream]
  *   [-- --targets=node,workerd,floor-pass,floor-identity,portkey,node-floor,node-raw,node-proxy]`
  * (--targets: a subset while iterating on one runtime; the simulator always runs.)
  *
@@ -132,6 +132,14 @@ if (wants("translator")) {
   const r = spawnSync(process.execPath, [join(root, "bench/translator.mjs"), ...(quick ? ["--quick"] : [])], { encoding: "utf8", timeout: 120_000 });
   if (r.status === 0) results.translator = JSON.parse(r.stdout.trim().split("\n").pop());
   else skipped.translator = (r.stderr || r.stdout || `exit ${r.status}`).trim().split("\n").filter((l) => /Error/.test(l)).slice(0, 2).join(" ") || `exit ${r.status}`;
+}
+
+if (wants("eventstream")) {
+  // Bedrock's binary event stream decoded to the SSE the translator reads, next to the SSE path.
+  log("eventstream: Bedrock stream decoding, in-process over the recorded streams");
+  const r = spawnSync(process.execPath, [join(root, "bench/eventstream.mjs"), ...(quick ? ["--quick"] : [])], { encoding: "utf8", timeout: 120_000 });
+  if (r.status === 0) results.eventstream = JSON.parse(r.stdout.trim().split("\n").pop());
+  else skipped.eventstream = (r.stderr || r.stdout || `exit ${r.status}`).trim().split("\n").filter((l) => /Error/.test(l)).slice(0, 2).join(" ") || `exit ${r.status}`;
 }
 
 /** Skipped targets, failed phases and per-target errors, so that a missing figure always says why. */

@@ -43,4 +43,24 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ ADMIN_KEY: "admin-key-0123456789", APIKEY: "a,admin-key-0123456789" })).toThrow(/ADMIN_KEY: must differ/);
     expect(() => parseConfig({ PRICES: "{nope" })).toThrow(/PRICES.*not valid JSON/);
   });
+
+  it("reads the Bedrock and Vertex settings, and stops on a half-configured platform naming what is missing", () => {
+    const sa = JSON.stringify({ type: "service_account", client_email: "a@p.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", project_id: "p" });
+    const c = parseConfig({ BEDROCK_REGION: "eu-west-1", BEDROCK_API_KEY: "ABSK-x", VERTEX_SERVICE_ACCOUNT: sa, POOL_ORDER: "vertex, bedrock", MODEL_MAP: '{"bedrock":{"claude-x":"anthropic.claude-x"}}' });
+    expect(c.UPSTREAM).toBe("anthropic");
+    expect(c.VERTEX_SERVICE_ACCOUNT?.token_uri).toBe("https://oauth2.googleapis.com/token");
+    expect(c.VERTEX_REGION).toBe("global");
+    expect(c.POOL_ORDER).toEqual(["vertex", "bedrock"]);
+    expect(c.MODEL_MAP.bedrock?.["claude-x"]).toBe("anthropic.claude-x");
+    expect(parseConfig({ UPSTREAM: "auto", BEDROCK_REGION: "us-east-1", BEDROCK_API_KEY: "k" }).UPSTREAM).toBe("anthropic");
+    expect(() => parseConfig({ BEDROCK_ACCESS_KEY_ID: "AKIA" })).toThrow(/BEDROCK_REGION: required/);
+    expect(() => parseConfig({ BEDROCK_REGION: "us-east-1", BEDROCK_ACCESS_KEY_ID: "AKIA" })).toThrow(/go together/);
+    expect(() => parseConfig({ BEDROCK_REGION: "us-east-1" })).toThrow(/neither/);
+    expect(() => parseConfig({ VERTEX_SERVICE_ACCOUNT: "{not json" })).toThrow(/VERTEX_SERVICE_ACCOUNT/);
+    expect(() => parseConfig({ VERTEX_SERVICE_ACCOUNT: JSON.stringify({ client_email: "a@b", private_key: "-----BEGIN PRIVATE KEY-----x" }) })).toThrow(/VERTEX_PROJECT_ID: required/);
+    expect(() => parseConfig({ POOL_ORDER: "bedrock,azure" })).toThrow(/POOL_ORDER/);
+    expect(() => parseConfig({ MODEL_MAP: '{"azure":{}}' })).toThrow(/MODEL_MAP/);
+    // The secret of a refused key never appears in the error.
+    expect(() => parseConfig({ BEDROCK_REGION: "us-east-1", BEDROCK_SECRET_ACCESS_KEY: "very-secret-value" })).toThrow(/^(?!.*very-secret-value)/s);
+  });
 });

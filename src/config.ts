@@ -1,4 +1,7 @@
 import { z } from "zod";
+import type { PlatformName } from "./platforms/anthropic-shaped";
+import { parseModelMap, type ModelMap } from "./platforms/model-map";
+import { parseServiceAccount, type ServiceAccount } from "./platforms/vertex/service-account";
 import { parsePriceOverrides, type ModelPrice } from "./tenancy/prices";
 
 /**
@@ -10,6 +13,13 @@ const list = z
   .string()
   .optional()
   .transform((s) => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((s) => s?.trim() || undefined);
+
+const PLATFORMS: readonly PlatformName[] = ["anthropic", "bedrock", "vertex"];
 
 const bool = (fallback: boolean) =>
   z
@@ -136,6 +146,46 @@ export const configSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** Amazon Bedrock (docs/platforms.md): the region of the bedrock-runtime endpoint and of the SigV4 scope. */
+  BEDROCK_REGION: optionalText,
+  BEDROCK_ACCESS_KEY_ID: optionalText,
+  BEDROCK_SECRET_ACCESS_KEY: optionalText,
+  BEDROCK_SESSION_TOKEN: optionalText,
+  /** A Bedrock API key (bearer), instead of the access key pair. */
+  BEDROCK_API_KEY: optionalText,
+  /** Cross-region inference profile prefix (`global.`, `us.`, `eu.`, `apac.`, `jp.`, `au.`, or `none`); unset: `global.` where the model has one. */
+  BEDROCK_MODEL_PREFIX: optionalText.refine((s) => s === undefined || /^(none|[a-z-]+\.?)$/.test(s), "BEDROCK_MODEL_PREFIX must be a profile prefix such as global., us., eu., apac., or none"),
+  BEDROCK_BASE_URL: z.string().url().optional(),
+  /** The service account key JSON (secret). */
+  VERTEX_SERVICE_ACCOUNT: z
+    .string()
+    .optional()
+    .transform((s, ctx): ServiceAccount | undefined => {
+      if (!s?.trim()) return undefined;
+      try {
+        return parseServiceAccount(s);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: e instanceof Error ? e.message : String(e) });
+        return z.NEVER;
+      }
+    }),
+  VERTEX_REGION: z.string().optional().transform((s) => s?.trim() || "global"),
+  VERTEX_PROJECT_ID: optionalText,
+  VERTEX_BASE_URL: z.string().url().optional(),
+  /** Platform priority (`bedrock,vertex,anthropic`); unset: load is spread over every member. */
+  POOL_ORDER: list.refine((l) => l.every((p) => PLATFORMS.includes(p as PlatformName)), "POOL_ORDER lists platforms: anthropic, bedrock, vertex"),
+  /** Platform model ids the built-in tables lack or get wrong for this account (JSON by platform). */
+  MODEL_MAP: z
+    .string()
+    .optional()
+    .transform((s, ctx): ModelMap => {
+      try {
+        return parseModelMap(s);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: e instanceof Error ? e.message : String(e) });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = Omit<z.output<typeof configSchema>, "UPSTREAM"> & { UPSTREAM: "anthropic" | "simulator" };
@@ -158,8 +208,27 @@ export function parseConfig(env: Record<string, unknown>): Config {
   if (data.ADMIN_KEY && data.APIKEY.includes(data.ADMIN_KEY)) {
     throw new Error("claude2api: invalid configuration: ADMIN_KEY: must differ from every APIKEY entry (the admin key is not a client key)");
   }
-  const upstream = data.UPSTREAM === "auto" ? (data.ANTHROPIC_API_KEYS.length ? "anthropic" : "simulator") : data.UPSTREAM;
+  checkPlatforms(data);
+  const platformsSet = Boolean(data.BEDROCK_REGION || data.VERTEX_SERVICE_ACCOUNT);
+  const upstream = data.UPSTREAM === "auto" ? (data.ANTHROPIC_API_KEYS.length || platformsSet ? "anthropic" : "simulator") : data.UPSTREAM;
   return { ...data, UPSTREAM: upstream };
+}
+
+/** Half-configured platforms are startup errors naming what is missing, not 500s on the first request. */
+function checkPlatforms(data: z.output<typeof configSchema>): void {
+  const fail = (problem: string) => {
+    throw new Error(`claude2api: invalid configuration: ${problem}`);
+  };
+  const bedrockSet = [data.BEDROCK_ACCESS_KEY_ID, data.BEDROCK_SECRET_ACCESS_KEY, data.BEDROCK_SESSION_TOKEN, data.BEDROCK_API_KEY].some(Boolean);
+  if (bedrockSet && !data.BEDROCK_REGION) fail("BEDROCK_REGION: required with Bedrock credentials (e.g. us-east-1)");
+  if (data.BEDROCK_REGION) {
+    const pair = Boolean(data.BEDROCK_ACCESS_KEY_ID) && Boolean(data.BEDROCK_SECRET_ACCESS_KEY);
+    if (Boolean(data.BEDROCK_ACCESS_KEY_ID) !== Boolean(data.BEDROCK_SECRET_ACCESS_KEY)) fail("BEDROCK_ACCESS_KEY_ID and BEDROCK_SECRET_ACCESS_KEY go together");
+    if (!pair && !data.BEDROCK_API_KEY) fail("BEDROCK_REGION is set but neither BEDROCK_ACCESS_KEY_ID + BEDROCK_SECRET_ACCESS_KEY nor BEDROCK_API_KEY is");
+  }
+  if (data.VERTEX_SERVICE_ACCOUNT && !data.VERTEX_PROJECT_ID && !data.VERTEX_SERVICE_ACCOUNT.project_id) {
+    fail("VERTEX_PROJECT_ID: required when the service account key has no project_id");
+  }
 }
 
 /** The key the offline demo uses against its own simulator; it never leaves the process. */

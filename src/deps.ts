@@ -1,4 +1,5 @@
 import type { Config } from "./config";
+import type { PlatformMembers } from "./pool/members";
 import type { Upstream } from "./platforms/upstream";
 import type { ModelProfile } from "./models/profile";
 import type { AnthropicContentBlock } from "./platforms/anthropic/types";
@@ -14,6 +15,8 @@ export interface GatewayDeps {
   /** Raw upstream transport (global fetch, or the simulator's handler). */
   upstream: Upstream;
   keyPool: KeyPool;
+  /** Pool members that are not Anthropic keys (a Bedrock account, a Vertex project), by member id. */
+  members: PlatformMembers;
   models: ModelCatalog;
   thinking: ThinkingStore;
   uploads: UploadTracker;

@@ -14,6 +14,8 @@ export function redactSecrets(text: string): string {
 }
 
 export function keyHint(key: string): string {
+  // Platform members (`bedrock:eu-west-1`, `vertex:project@global`) carry no secret in their id.
+  if (key.startsWith("bedrock:") || key.startsWith("vertex:")) return key;
   return `…${key.slice(-4)}`;
 }
 

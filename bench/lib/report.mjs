@@ -86,6 +86,11 @@ export function verdicts(r) {
     add("translator", "µs per upstream event, in-process (baseline: one JSON.parse + one JSON.stringify)", tr.translatorUsPerEvent, tr.baselineUsPerEvent, tr.translatorUsPerEvent / tr.baselineUsPerEvent, "≤ 3 µs", tr.translatorUsPerEvent <= 3);
     add("translator", "µs per event through one ReadableStream, untranslated (the Streams API's share)", tr.streamOnlyUsPerEvent, tr.translatorUsPerEvent, tr.streamOnlyUsPerEvent / tr.translatorUsPerEvent, "(reported)", null);
   }
+  const es = r.eventstream;
+  if (es?.decodeUsPerEvent) {
+    add("bedrock stream", "µs per event: Bedrock event-stream frames → Anthropic SSE, decoding alone (baseline: the SSE path's whole translation)", es.decodeUsPerEvent, es.sseChatUsPerEvent, es.decodeUsPerEvent / es.sseChatUsPerEvent, "(reported)", null);
+    add("bedrock stream", "µs per event: a Bedrock chat stream translated, frames → OpenAI chunks (baseline: the same events as Anthropic SSE)", es.bedrockChatUsPerEvent, es.sseChatUsPerEvent, es.bedrockChatUsPerEvent / es.sseChatUsPerEvent, "(reported)", null);
+  }
   for (const [name, m] of Object.entries(ok(r.streamMemory))) {
     // 4 MB is about twice the OpenAI text of a 10,000-event answer: what keeping the answer would cost at least.
     add(`memory: ${name}`, `peak growth, ${r.params.largeStream}-event stream (MB; baseline: ${r.params.smallStream} events; least of 3 runs each)`, m.large.growthMb, m.small.growthMb, NaN, "flat: ≤ baseline + 4 MB", m.large.growthMb <= m.small.growthMb + 4);

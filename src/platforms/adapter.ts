@@ -22,6 +22,8 @@ export interface PlatformAdapter {
   /** For logs and errors: "Amazon Bedrock (eu-west-1)", "Vertex AI (my-project, global)". No secret. */
   readonly label: string;
   messages(call: MessagesCall): Promise<UpstreamResponse>;
+  /** The largest request body the platform takes (attachments inline: it has no Files API). */
+  readonly maxRequestBytes: number;
   /** The Anthropic model ids this platform can serve (for /v1/models and routing). */
   offers(anthropicId: string): boolean;
 }
@@ -42,6 +44,11 @@ export function adapterAsUpstream(adapter: PlatformAdapter): Upstream {
     const what = path.includes("/v1/files") ? "the Files API" : path.includes("count_tokens") ? "token counting" : path.includes("/v1/models") ? "the Models API" : `${init.method} ${path}`;
     return anthropicErrorResponse(404, "not_found_error", `${adapter.label} does not offer ${what}; only an Anthropic API key does.`);
   };
+}
+
+/** Marks an adapter's answer as the platform's, so that the error mapping names it and its settings. */
+export function fromPlatform(res: UpstreamResponse, label: string): UpstreamResponse {
+  return withHeaders(res, { "x-claude2api-platform": label });
 }
 
 /** The body of an answer as chunks: the transport's cheaper reader where it has one. */

@@ -13,10 +13,10 @@ import { upstreamUnreachable } from "../platforms/anthropic/errors";
  */
 export function poolFor(deps: GatewayDeps, passthroughKey: string | undefined): KeyPool {
   if (passthroughKey) return singleKeyPool(passthroughKey);
-  if (!upstreamKeys(deps.config).length) {
+  if (!upstreamKeys(deps.config).length && !deps.members.size) {
     throw new GatewayError(
       503,
-      "This gateway has no upstream Anthropic keys configured. The operator must set ANTHROPIC_API_KEYS (`wrangler secret put ANTHROPIC_API_KEYS`).",
+      "This gateway has no upstream configured. The operator must set ANTHROPIC_API_KEYS (`wrangler secret put ANTHROPIC_API_KEYS`), or a Bedrock account (BEDROCK_REGION with BEDROCK_ACCESS_KEY_ID or BEDROCK_API_KEY) or a Vertex project (VERTEX_SERVICE_ACCOUNT); see docs/platforms.md.",
       "api_error",
       null,
       "gateway_not_configured",

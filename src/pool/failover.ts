@@ -185,7 +185,7 @@ export function noUsableKey(refused: readonly KeyRefusal[] = []): GatewayError {
   return new GatewayError(
     503,
     `No upstream request was made: the gateway has no usable upstream key (${describeRefusals(refused) || "none left to try"}). ` +
-      "Every key was rejected by the Anthropic API (401/402/403); the gateway operator must check ANTHROPIC_API_KEYS (GET /status shows why each key was rejected).",
+      "Every key was rejected by its upstream (401/402/403); the gateway operator must check ANTHROPIC_API_KEYS, or the BEDROCK_* / VERTEX_* settings of a platform member (GET /status shows why each was rejected).",
     "api_error",
     null,
     "no_usable_upstream_key",

@@ -12,6 +12,9 @@ import { MemoryUploadTracker } from "../uploads/memory-tracker";
 import { filesSweepIO } from "../uploads/sweep-io";
 import { createConsoleLogger } from "../log";
 import { upstreamKeys } from "../config";
+import { platformMembers } from "../pool/members";
+import { offeredModels } from "../platforms/catalog";
+import { simulatedPlatforms } from "../platforms/simulated";
 
 /**
  * The runtime-specific parts: on Workers the shared state lives in Durable Objects and
@@ -29,19 +32,22 @@ export interface RuntimeParts {
 
 export function buildDeps(config: Config, parts: RuntimeParts = {}): GatewayDeps {
   const log = parts.log ?? createConsoleLogger();
-  const upstream = parts.upstream ?? (config.UPSTREAM === "simulator" ? new ClaudeSimulator({ streamDelayMs: 20, maxReceived: 100 }).fetch : fetchUpstream);
+  const upstream = parts.upstream ?? (config.UPSTREAM === "simulator" ? new ClaudeSimulator({ streamDelayMs: 20, maxReceived: 100, ...simulatedPlatforms(config) }).fetch : fetchUpstream);
+  const members = platformMembers(config, upstream);
   const keys = upstreamKeys(config);
   const target = { upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION };
   const files = new AnthropicFiles(target);
 
-  const keyPool: KeyPool = new IsolateKeyPool({ keys, store: parts.keyStore ?? new MemoryKeyStateStore(), log });
-  const models: ModelCatalog = new CachedModelCatalog(() => fetchModelList(target, keys, log), config.MODELS_CACHE_SECONDS * 1000);
+  const keyPool: KeyPool = new IsolateKeyPool({ keys: [...keys, ...members.ids()], store: parts.keyStore ?? new MemoryKeyStateStore(), log });
+  const catalog: ModelCatalog = new CachedModelCatalog(() => fetchModelList(target, keys, log), config.MODELS_CACHE_SECONDS * 1000);
+  // Without an Anthropic key, /v1/models lists what the configured platforms offer.
+  const models = keys.length ? catalog : offeredModels(catalog, members);
   const thinking: ThinkingStore = new TieredThinkingStore(parts.thinkingCache);
   const uploads: UploadTracker =
     parts.uploads?.(files, keys, log) ??
     new MemoryUploadTracker({ chatDelete: config.CHAT_DELETE, idleSeconds: config.FILE_IDLE_SECONDS, io: filesSweepIO(files, keys), log });
 
-  return { config, upstream, keyPool, models, thinking, uploads, log };
+  return { config, upstream, keyPool, members, models, thinking, uploads, log };
 }
 
 /**

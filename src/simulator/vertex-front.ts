@@ -13,7 +13,7 @@ import type { CreateMessage } from "./bedrock-front";
 export interface VertexServiceAccount {
   client_email: string;
   /** The account's public key: a CryptoKey (RSASSA-PKCS1-v1_5, SHA-256) or SPKI PEM. */
-  publicKey: CryptoKey | string;
+  publicKey: CryptoKey | string | Promise<CryptoKey>;
   /** Projects the account may call. */
   projects: string[];
 }

@@ -9,6 +9,7 @@ import { createChatCompletionStream } from "../../render/chat-completions/stream
 import { postJson, type UpstreamTarget } from "../../platforms/anthropic/client";
 import { upstreamError } from "../../platforms/anthropic/errors";
 import { poolFor, midStreamOutcome, callWithFailover } from "../../pool/dispatch";
+import { memberPool } from "./platform-routing";
 import { singleKeyPool } from "../../pool/passthrough";
 import { AnthropicFiles } from "../../platforms/anthropic/files";
 import { offloadLargeAttachments } from "../../uploads/offload";
@@ -94,17 +95,21 @@ async function handleChat(
     ttl: config.AUTO_CACHE_TTL,
   });
   const pinnedKey = await pinClientFiles(body, deps, passthrough);
-  const pool = pinnedKey ? singleKeyPool(pinnedKey) : poolFor(deps, passthrough);
+  const pooled = !pinnedKey && !passthrough;
+  // Bedrock and Vertex members that cannot serve this request are hidden from the pool for it (or it is refused, saying why).
+  const pool = pinnedKey ? singleKeyPool(pinnedKey) : pooled && deps.members.size ? memberPool(deps, poolFor(deps, passthrough), body, attachments, req.model) : poolFor(deps, passthrough);
   const files = new AnthropicFiles({ upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION });
   // Files offloaded under the client's own key could never be swept by the gateway.
   const thresholdBytes = passthrough ? Infinity : config.UPLOAD_THRESHOLD_BYTES;
 
   // Taken before packing and trimming, which rewrite the opening of the conversation.
   // Only worth its cost (a stringify of the opening turn) when there is a key to choose.
-  const affinity = pool === deps.keyPool && upstreamKeys(config).length > 1 ? conversationAffinity(translated.body) : undefined;
+  const affinity = pooled && upstreamKeys(config).length + deps.members.size > 1 ? conversationAffinity(translated.body) : undefined;
 
   const call = (outgoing: AnthropicRequest) =>
     callUpstream(deps, scope, pool, translated.betas, affinity, async (key) => {
+      // Bedrock and Vertex have no Files API: attachments go inline (memberPool checked the size).
+      if (deps.members.get(key)) return { payload: stringifyWithAttachments(outgoing, attachments), betas: [], fileIds: [] };
       const offloaded = await offloadLargeAttachments(outgoing, { key, files, tracker: deps.uploads, thresholdBytes, scope, log: deps.log, attachments });
       return { payload: stringifyWithAttachments(offloaded.body, attachments), betas: offloaded.betas, fileIds: offloaded.fileIds };
     });
@@ -213,6 +218,8 @@ async function callUpstream(
       throw new GatewayError(500, "The gateway failed while preparing the upstream request. It has been logged.", "api_error", null, "internal_error");
     }
     fileIds = prepared.fileIds;
+    const member = deps.members.get(key);
+    if (member) return member.messages({ body: prepared.payload, betas: [...baseBetas, ...prepared.betas], signal });
     return postJson(target, "/v1/messages", key, prepared.payload, signal, [...baseBetas, ...prepared.betas]);
   }, { affinity, callerSettles: true });
   return { ...result, fileIds };

@@ -7,6 +7,7 @@ import { keyHash } from "../../uploads/tracker";
 import { keyOfRecord } from "../../uploads/client-files";
 import { noUsableKey, poolRateLimited } from "../../pool/failover";
 import { readFormData } from "../json-body";
+import { upstreamKeys } from "../../config";
 
 /** The Files API's own limit per file. */
 const MAX_FILE_BYTES = 500 * 1024 * 1024;
@@ -94,7 +95,12 @@ async function clientRecord(c: Context<GatewayEnv>, id: string): Promise<UploadR
 function pickKey(c: Context<GatewayEnv>): string {
   const own = c.get("passthroughKey");
   if (own) return own;
-  const picked = c.get("deps").keyPool.pick(new Set(), c.get("scope"));
+  const deps = c.get("deps");
+  // Only Anthropic keys have a Files API: Bedrock and Vertex members are never picked here.
+  if (!upstreamKeys(deps.config).length) {
+    throw new GatewayError(503, "The Files API needs an Anthropic API key, and this gateway has none: the operator must set ANTHROPIC_API_KEYS. Amazon Bedrock and Vertex AI have no Files API; send attachments inline in chat requests instead.", "api_error", null, "files_api_unavailable", { "x-should-retry": "false" });
+  }
+  const picked = deps.keyPool.pick(new Set(deps.members.ids()), c.get("scope"));
   if ("key" in picked) return picked.key;
   // The same locally made, self-describing refusals as for chat (src/pool/failover.ts).
   throw "waitMs" in picked ? poolRateLimited(picked.waitMs, picked.refused) : noUsableKey(picked.refused);

@@ -4,6 +4,8 @@ import { GatewayError } from "../../errors";
 import { anthropicHeaders, upstreamUrl } from "../../platforms/anthropic/client";
 import { poolFor, callWithFailover } from "../../pool/dispatch";
 import { readBodyBytes } from "../json-body";
+import { restrictedPool } from "../../pool/member-pool";
+import { adapterAsUpstream } from "../../platforms/adapter";
 import { conversationAffinity } from "../../pool/affinity";
 import { redactSecrets } from "../../log";
 import { assertModelId } from "../../models/model-id";
@@ -64,11 +66,15 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
     if (typeof model === "string") assertModelId(model);
     const version = c.req.header("anthropic-version") ?? config.ANTHROPIC_VERSION;
     const betas = (c.req.header("anthropic-beta") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-    const pool = poolFor(deps, c.get("passthroughKey"));
-    const { response } = await callWithFailover(deps, scope, pool, (key, signal) =>
-      deps.upstream(upstreamUrl(config.ANTHROPIC_BASE_URL, path), { method: "POST", headers: anthropicHeaders(key, version, betas), body: raw, signal }),
-      { affinity: conversationAffinity(parsed) },
-    );
+    // Messages also go to Bedrock and Vertex members (their adapters answer as Anthropic would);
+    // token counting exists only on Anthropic's API.
+    const pool = path.endsWith("/count_tokens") ? restrictedPool(poolFor(deps, c.get("passthroughKey")), new Set(deps.members.ids())) : poolFor(deps, c.get("passthroughKey"));
+    const { response } = await callWithFailover(deps, scope, pool, (key, signal) => {
+      const member = deps.members.get(key);
+      const url = upstreamUrl(config.ANTHROPIC_BASE_URL, path);
+      const init = { method: "POST" as const, headers: anthropicHeaders(key, version, betas), body: raw, signal };
+      return member ? adapterAsUpstream(member)(url, init) : deps.upstream(url, init);
+    }, { affinity: conversationAffinity(parsed) });
     // Pass the upstream answer through as it is, success or error, minus hop headers.
     const headers = new Headers();
     for (const name of ["content-type", "request-id", "retry-after", "x-should-retry"]) {

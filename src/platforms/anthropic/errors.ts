@@ -28,6 +28,10 @@ export function mapUpstreamError(status: number, upstreamType: string, message: 
   const requestId = headers.get("request-id");
   if (requestId) hints["x-upstream-request-id"] = requestId;
   const retryAfter = headers.get("retry-after");
+  // Set by the Bedrock and Vertex adapters: their messages already name the settings to check.
+  const platform = headers.get("x-claude2api-platform");
+  const api = platform ?? "the Anthropic API";
+  const Api = platform ?? "The Anthropic API";
 
   switch (status) {
     case 400:
@@ -38,8 +42,10 @@ export function mapUpstreamError(status: number, upstreamType: string, message: 
     case 402:
       return new GatewayError(
         502,
-        `The gateway's upstream Anthropic key was refused (${status} ${upstreamType || "error"}: ${detail}). ` +
-          `This is a server configuration problem: the operator must check ANTHROPIC_API_KEYS.`,
+        platform
+          ? `The gateway's credentials for ${platform} were refused (${status} ${upstreamType || "error"}): ${detail} This is a server configuration problem.`
+          : `The gateway's upstream Anthropic key was refused (${status} ${upstreamType || "error"}: ${detail}). ` +
+            `This is a server configuration problem: the operator must check ANTHROPIC_API_KEYS.`,
         "upstream_error",
         null,
         status === 402 ? "upstream_billing_error" : "upstream_auth_error",
@@ -62,22 +68,22 @@ export function mapUpstreamError(status: number, upstreamType: string, message: 
     case 409:
       return new GatewayError(409, detail, "invalid_request_error", null, "conflict", hints);
     case 413:
-      return new GatewayError(413, `Request too large for the Anthropic API (32 MB limit): ${detail}`, "invalid_request_error", null, "request_too_large", hints);
+      return new GatewayError(413, platform ? `Request too large for ${platform}: ${detail}` : `Request too large for the Anthropic API (32 MB limit): ${detail}`, "invalid_request_error", null, "request_too_large", hints);
     case 429:
-      return new GatewayError(429, `Rate limited by the Anthropic API: ${detail}`, "rate_limit_error", null, "rate_limit_exceeded", {
+      return new GatewayError(429, `Rate limited by ${api}: ${detail}`, "rate_limit_error", null, "rate_limit_exceeded", {
         ...hints,
         ...(retryAfter ? { "retry-after": retryAfter } : {}),
       });
     case 504:
-      return new GatewayError(504, `The Anthropic API timed out (${detail}). Consider streaming for long answers.`, "timeout_error", null, "upstream_timeout", hints);
+      return new GatewayError(504, `${Api} timed out (${detail}). Consider streaming for long answers.`, "timeout_error", null, "upstream_timeout", hints);
     case 503:
     case 529:
-      return new GatewayError(503, `The Anthropic API is overloaded (${upstreamType || status}): ${detail}. Retry shortly.`, "overloaded_error", null, "overloaded", {
+      return new GatewayError(503, `${Api} is overloaded (${upstreamType || status}): ${detail}. Retry shortly.`, "overloaded_error", null, "overloaded", {
         ...hints,
         ...(retryAfter ? { "retry-after": retryAfter } : {}),
       });
     default:
-      if (status >= 500) return new GatewayError(502, `The Anthropic API failed (${status} ${upstreamType || "error"}): ${detail}`, "upstream_error", null, "upstream_error", hints);
+      if (status >= 500) return new GatewayError(502, `${Api} failed (${status} ${upstreamType || "error"}): ${detail}`, "upstream_error", null, "upstream_error", hints);
       return new GatewayError(status, detail, "invalid_request_error", null, upstreamType || null, hints);
   }
 }

@@ -1,7 +1,7 @@
 import { AwsV4Signer } from "aws4fetch";
 import type { Upstream, UpstreamResponse } from "../upstream";
 import { anthropicErrorResponse } from "../anthropic-shaped";
-import { parseCallBody, readerOf, readerResponse, withHeaders, type MessagesCall, type PlatformAdapter } from "../adapter";
+import { fromPlatform, parseCallBody, readerOf, readerResponse, withHeaders, type MessagesCall, type PlatformAdapter } from "../adapter";
 import type { ModelMap } from "../model-map";
 import { bedrockErrorResponse, type BedrockErrorContext } from "./errors";
 import { bedrockStreamToSse } from "./event-stream";
@@ -61,32 +61,36 @@ export function createBedrockAdapter(settings: BedrockSettings, transport: Upstr
   return {
     platform: "bedrock",
     label,
+    // Bedrock's documented limit for an InvokeModel body.
+    maxRequestBytes: 20 * 1024 * 1024,
     offers: (id) => bedrockModelId(id, settings.region, settings.modelPrefix, settings.modelMap) !== undefined,
-    async messages(call: MessagesCall): Promise<UpstreamResponse> {
-      const body = parseCallBody(call.body);
-      if (body instanceof Response) return body;
-      const requested = typeof body.model === "string" ? body.model : "";
-      const choice = bedrockModelId(requested, settings.region, settings.modelPrefix, settings.modelMap);
-      if (!choice) {
-        return anthropicErrorResponse(
-          404,
-          "not_found_error",
-          `model: ${requested} has no Amazon Bedrock id in the gateway's table; add one with MODEL_MAP ({"bedrock":{"${requested}":"<bedrock model id>"}}).`,
-        );
-      }
-      const stream = body.stream === true;
-      const url = bedrockUrl(baseUrl, choice.modelId, stream);
-      const payload = bedrockBody(body, call.betas);
-      const headers = await headersFor(url, payload, stream);
-      const res = await transport(url, { method: "POST", headers, body: payload, signal: call.signal });
-      const ctx: BedrockErrorContext = { modelId: choice.modelId, region: settings.region, auth: settings.credentials.kind };
-      if (!res.ok) return bedrockErrorResponse(res, ctx);
-      const requestId = res.headers.get("x-amzn-requestid");
-      const idHeader: Record<string, string> = requestId ? { "request-id": requestId } : {};
-      if (!stream) return withHeaders(res, idHeader);
-      const reader = readerOf(res);
-      if (!reader) return anthropicErrorResponse(500, "api_error", `${label} answered a streaming request with an empty body.`);
-      return readerResponse(200, { "content-type": "text/event-stream; charset=utf-8", ...idHeader }, bedrockStreamToSse(reader, label));
-    },
+    messages: async (call) => fromPlatform(await send(call), label),
   };
+
+  async function send(call: MessagesCall): Promise<UpstreamResponse> {
+    const body = parseCallBody(call.body);
+    if (body instanceof Response) return body;
+    const requested = typeof body.model === "string" ? body.model : "";
+    const choice = bedrockModelId(requested, settings.region, settings.modelPrefix, settings.modelMap);
+    if (!choice) {
+      return anthropicErrorResponse(
+        404,
+        "not_found_error",
+        `model: ${requested} has no Amazon Bedrock id in the gateway's table; add one with MODEL_MAP ({"bedrock":{"${requested}":"<bedrock model id>"}}).`,
+      );
+    }
+    const stream = body.stream === true;
+    const url = bedrockUrl(baseUrl, choice.modelId, stream);
+    const payload = bedrockBody(body, call.betas);
+    const headers = await headersFor(url, payload, stream);
+    const res = await transport(url, { method: "POST", headers, body: payload, signal: call.signal });
+    const ctx: BedrockErrorContext = { modelId: choice.modelId, region: settings.region, auth: settings.credentials.kind };
+    if (!res.ok) return bedrockErrorResponse(res, ctx);
+    const requestId = res.headers.get("x-amzn-requestid");
+    const idHeader: Record<string, string> = requestId ? { "request-id": requestId } : {};
+    if (!stream) return withHeaders(res, idHeader);
+    const reader = readerOf(res);
+    if (!reader) return anthropicErrorResponse(500, "api_error", `${label} answered a streaming request with an empty body.`);
+    return readerResponse(200, { "content-type": "text/event-stream; charset=utf-8", ...idHeader }, bedrockStreamToSse(reader, label));
+  }
 }

@@ -25,6 +25,7 @@ export const BEDROCK_MODELS: Readonly<Record<string, BedrockModel>> = {
   "claude-sonnet-4": { id: "anthropic.claude-sonnet-4-20250514-v1:0", profiles: ["global.", "us.", "eu.", "apac."] },
   "claude-3-7-sonnet": { id: "anthropic.claude-3-7-sonnet-20250219-v1:0", profiles: ["us.", "eu.", "apac."] },
   "claude-3-5-haiku": { id: "anthropic.claude-3-5-haiku-20241022-v1:0", profiles: ["us."] },
+  "claude-3-haiku": { id: "anthropic.claude-3-haiku-20240307-v1:0", profiles: ["us.", "eu.", "apac."] },
 };
 
 /** `BEDROCK_MODEL_PREFIX`: a profile prefix, `none` (in-region model ids), or undefined for the default. */

@@ -1,6 +1,6 @@
 import type { Upstream, UpstreamResponse } from "../upstream";
 import { anthropicErrorResponse } from "../anthropic-shaped";
-import { parseCallBody, withHeaders, type MessagesCall, type PlatformAdapter } from "../adapter";
+import { fromPlatform, parseCallBody, withHeaders, type MessagesCall, type PlatformAdapter } from "../adapter";
 import type { ModelMap } from "../model-map";
 import { vertexErrorResponse, type VertexErrorContext } from "./errors";
 import { vertexModelId } from "./model-ids";
@@ -47,36 +47,40 @@ export function createVertexAdapter(settings: VertexSettings, transport: Upstrea
   return {
     platform: "vertex",
     label,
+    // Vertex AI's request size limit for Claude (rawPredict).
+    maxRequestBytes: 30 * 1024 * 1024,
     offers: (id) => vertexModelId(id, settings.modelMap) !== undefined,
-    async messages(call: MessagesCall): Promise<UpstreamResponse> {
-      const body = parseCallBody(call.body);
-      if (body instanceof Response) return body;
-      const requested = typeof body.model === "string" ? body.model : "";
-      const modelId = vertexModelId(requested, settings.modelMap);
-      if (!modelId) {
-        return anthropicErrorResponse(404, "not_found_error", `model: ${requested} has no Vertex AI id in the gateway's table; add one with MODEL_MAP ({"vertex":{"${requested}":"<vertex model id>"}}).`);
-      }
-      let token: string;
-      try {
-        token = await tokens.get(call.signal);
-      } catch (error) {
-        if (!(error instanceof TokenError)) throw error; // network failure or abort: the transport's kind of failure
-        const message = `${label}: ${error.message}. Check VERTEX_SERVICE_ACCOUNT.`;
-        if (error.kind === "refused") return anthropicErrorResponse(401, "authentication_error", message);
-        if (error.kind === "rate_limited") return anthropicErrorResponse(429, "rate_limit_error", message);
-        return anthropicErrorResponse(500, "api_error", message);
-      }
-      const stream = body.stream === true;
-      const headers: Record<string, string> = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-      if (call.betas.length) headers["anthropic-beta"] = [...new Set(call.betas)].join(",");
-      const url = vertexUrl(baseUrl, settings.project, settings.region, modelId, stream);
-      const res = await transport(url, { method: "POST", headers, body: vertexBody(body), signal: call.signal });
-      if (!res.ok) {
-        if (res.status === 401) tokens.invalidate();
-        const ctx: VertexErrorContext = { modelId, project: settings.project, region: settings.region, clientEmail: settings.account.client_email };
-        return vertexErrorResponse(res, ctx);
-      }
-      return stream ? withHeaders(res, { "content-type": "text/event-stream; charset=utf-8" }) : res;
-    },
+    messages: async (call) => fromPlatform(await send(call), label),
   };
+
+  async function send(call: MessagesCall): Promise<UpstreamResponse> {
+    const body = parseCallBody(call.body);
+    if (body instanceof Response) return body;
+    const requested = typeof body.model === "string" ? body.model : "";
+    const modelId = vertexModelId(requested, settings.modelMap);
+    if (!modelId) {
+      return anthropicErrorResponse(404, "not_found_error", `model: ${requested} has no Vertex AI id in the gateway's table; add one with MODEL_MAP ({"vertex":{"${requested}":"<vertex model id>"}}).`);
+    }
+    let token: string;
+    try {
+      token = await tokens.get(call.signal);
+    } catch (error) {
+      if (!(error instanceof TokenError)) throw error; // network failure or abort: the transport's kind of failure
+      const message = `${label}: ${error.message}. Check VERTEX_SERVICE_ACCOUNT.`;
+      if (error.kind === "refused") return anthropicErrorResponse(401, "authentication_error", message);
+      if (error.kind === "rate_limited") return anthropicErrorResponse(429, "rate_limit_error", message);
+      return anthropicErrorResponse(500, "api_error", message);
+    }
+    const stream = body.stream === true;
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    if (call.betas.length) headers["anthropic-beta"] = [...new Set(call.betas)].join(",");
+    const url = vertexUrl(baseUrl, settings.project, settings.region, modelId, stream);
+    const res = await transport(url, { method: "POST", headers, body: vertexBody(body), signal: call.signal });
+    if (!res.ok) {
+      if (res.status === 401) tokens.invalidate();
+      const ctx: VertexErrorContext = { modelId, project: settings.project, region: settings.region, clientEmail: settings.account.client_email };
+      return vertexErrorResponse(res, ctx);
+    }
+    return stream ? withHeaders(res, { "content-type": "text/event-stream; charset=utf-8" }) : res;
+  }
 }

@@ -11,6 +11,15 @@ export async function importPrivateKey(pem: string): Promise<CryptoKey> {
   return crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
 }
 
+/** The public half of a PKCS#8 RSA key (for the simulator in simulator mode, which checks the JWTs). */
+export async function publicKeyOf(pem: string): Promise<CryptoKey> {
+  const base64 = pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, "").replace(/\\n/g, "").replace(/\s+/g, "");
+  const der = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const full = await crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
+  const jwk = (await crypto.subtle.exportKey("jwk", full)) as JsonWebKey;
+  return crypto.subtle.importKey("jwk", { kty: "RSA", n: jwk.n, e: jwk.e, alg: "RS256", ext: true }, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["verify"]);
+}
+
 export async function signAssertion(
   key: CryptoKey,
   claims: { iss: string; aud: string; scope: string; iat: number; exp: number },

@@ -14,6 +14,7 @@ export const VERTEX_MODELS: Readonly<Record<string, string>> = {
   "claude-sonnet-4": "claude-sonnet-4@20250514",
   "claude-3-7-sonnet": "claude-3-7-sonnet@20250219",
   "claude-3-5-haiku": "claude-3-5-haiku@20241022",
+  "claude-3-haiku": "claude-3-haiku@20240307",
 };
 
 export function vertexModelId(anthropicId: string, map: ModelMap = {}): string | undefined {
