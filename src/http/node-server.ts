@@ -10,8 +10,7 @@
  * back, and on Node those (undici, web streams) cost more CPU than all of the gateway's
  * own work; the chat path without them measured about half the CPU per request
  * (bench/RESULTS.md). The direct path makes the same decisions as the app because it
- * calls the same functions: authorizeClient, handleChatCompletion, errorReply,
- * corsHeaders. test/node/node-server.test.ts runs the same requests through both (the
+ * calls the same serveChat (src/http/serve-chat.ts) as the Workers path. test/node/node-server.test.ts runs the same requests through both (the
  * app's fetch serves chat from a web Request: src/http/web-route.ts).
  */
 import { Buffer } from "node:buffer";
@@ -19,18 +18,16 @@ import http, { type IncomingMessage, type Server, type ServerResponse } from "no
 import { getRequestListener } from "@hono/node-server";
 import type { Gateway } from "./app";
 import type { GatewayDeps, RequestScope } from "../deps";
-import { GatewayError } from "../errors";
-import { authorizeClient, type HeaderLookup } from "./middleware/auth";
-import { corsHeaders } from "./middleware/cors";
-import { errorReply } from "../openai/errors";
-import { attachmentThreshold, handleChatCompletion, type ChatReply } from "../core/chat/handle-chat";
+import type { HeaderLookup } from "./middleware/auth";
 import { isChatCompletions } from "./web-route";
+import { serveChat, type ChatExchange, type HttpReply } from "./serve-chat";
+import { chatCompletions } from "./routes/chat-completions";
 import { readNodeJsonBody } from "./node-body";
 
 export function createNodeServer(app: Gateway, deps: GatewayDeps): Server {
   const viaHono = getRequestListener(app.fetch);
   return http.createServer((req, res) => {
-    if (isChatCompletions(req.method, req.url)) void serveChat(req, res, deps);
+    if (isChatCompletions(req.method, req.url)) void serveChatDirect(req, res, deps);
     else void viaHono(req as never, res as never);
   });
 }
@@ -41,9 +38,28 @@ function pathOf(url: string | undefined): string {
   return q < 0 ? u : u.slice(0, q);
 }
 
-async function serveChat(req: IncomingMessage, res: ServerResponse, deps: GatewayDeps): Promise<void> {
-  const headers = nodeHeaders(req);
-  const cors = corsHeaders(headers.get("origin") || "*");
+/** node:http's request as serveChat reads it. */
+class NodeChatExchange implements ChatExchange {
+  readonly headers: HeaderLookup;
+
+  constructor(private readonly req: IncomingMessage) {
+    this.headers = nodeHeaders(req);
+  }
+
+  path(): string {
+    return pathOf(this.req.url);
+  }
+
+  readJson(thresholdBytes: number, maxBytes: number) {
+    return readNodeJsonBody(this.req, thresholdBytes, maxBytes);
+  }
+
+  discard(): void {
+    this.req.resume();
+  }
+}
+
+async function serveChatDirect(req: IncomingMessage, res: ServerResponse, deps: GatewayDeps): Promise<void> {
   const client = new AbortController();
   // 'close' before the answer finished: the client went away; the upstream call is aborted.
   res.once("close", () => {
@@ -54,24 +70,13 @@ async function serveChat(req: IncomingMessage, res: ServerResponse, deps: Gatewa
     signal: client.signal,
   };
   try {
-    const auth = authorizeClient(headers, deps.config);
-    if (!auth.ok) {
-      req.resume();
-      return sendError(res, auth.error, { ...cors, ...auth.headers });
-    }
-    const { json, attachments } = await readNodeJsonBody(req, attachmentThreshold(deps, auth.passthroughKey), deps.config.MAX_REQUEST_BYTES);
-    const reply = await handleChatCompletion(deps, scope, { json, attachments, passthroughKey: auth.passthroughKey });
-    await sendReply(res, reply, cors, client.signal);
+    const reply = await serveChat(deps, scope, new NodeChatExchange(req), chatCompletions);
+    await sendReply(res, reply, client.signal);
   } catch (err) {
-    if (!(err instanceof GatewayError)) deps.log.error("unhandled_error", { path: pathOf(req.url), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-    if (res.headersSent) res.destroy();
-    else sendError(res, err, cors);
+    // serveChat answers every error itself; this is a failure while writing the answer.
+    deps.log.error("unhandled_error", { path: pathOf(req.url), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    res.destroy();
   }
-}
-
-function sendError(res: ServerResponse, err: unknown, extra: Record<string, string>): void {
-  const { status, headers, body } = errorReply(err);
-  sendBytes(res, status, { ...headers, ...extra }, body);
 }
 
 function sendBytes(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
@@ -80,9 +85,9 @@ function sendBytes(res: ServerResponse, status: number, headers: Record<string, 
   res.end(body);
 }
 
-async function sendReply(res: ServerResponse, reply: ChatReply, cors: Record<string, string>, signal: AbortSignal): Promise<void> {
-  if (reply.kind === "json") return sendBytes(res, 200, Object.assign(reply.headers, cors), reply.body);
-  res.writeHead(200, { ...reply.headers, ...cors });
+async function sendReply(res: ServerResponse, reply: HttpReply, signal: AbortSignal): Promise<void> {
+  if (typeof reply.body === "string") return sendBytes(res, reply.status, reply.headers, reply.body);
+  res.writeHead(reply.status, reply.headers);
   const reader = reply.body.getReader();
   // The translator watches the same signal and ends its stream; cancelling also frees it at once.
   const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);

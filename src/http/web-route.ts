@@ -1,10 +1,8 @@
 import type { GatewayDeps, RequestScope } from "../deps";
-import { GatewayError } from "../errors";
-import { authorizeClient } from "./middleware/auth";
-import { corsHeaders } from "./middleware/cors";
-import { errorResponse } from "../openai/errors";
+import type { HeaderLookup } from "./middleware/auth";
 import { readJsonBodyWithAttachments } from "./json-body";
-import { attachmentThreshold, handleChatCompletion } from "../core/chat/handle-chat";
+import { serveChat, type ChatEndpoint, type ChatExchange } from "./serve-chat";
+import { chatCompletions } from "./routes/chat-completions";
 
 /** Where POST chat completions are served: /v1, /hf/v1 (hosts that block /v1), /v1/v1 (NextChat users who paste …/v1) and the root. */
 const CHAT_PATHS = new Set(["/v1/chat/completions", "/hf/v1/chat/completions", "/v1/v1/chat/completions", "/chat/completions"]);
@@ -18,28 +16,34 @@ export function isChatCompletions(method: string | undefined, url: string | unde
   return CHAT_PATHS.has(q < 0 ? url.slice(start) : url.slice(start, q));
 }
 
+/** A web Request as serveChat reads it. */
+export class WebChatExchange implements ChatExchange {
+  constructor(private readonly request: Request) {}
+
+  get headers(): HeaderLookup {
+    return this.request.headers;
+  }
+
+  path(): string {
+    return new URL(this.request.url).pathname;
+  }
+
+  readJson(thresholdBytes: number, maxBytes: number) {
+    return readJsonBodyWithAttachments(this.request, thresholdBytes, maxBytes);
+  }
+
+  discard(): void {
+    void this.request.body?.cancel().catch(() => undefined);
+  }
+}
+
 /**
  * POST …/chat/completions on a web Request (Workers), outside the Hono app: the request
- * that carries the load skips the router and the middleware chain, which cost a fifth of
- * the Worker's CPU per request (measured on workerd: 0.66–0.70 against 0.82–0.91 ms under
- * load). It makes the same decisions as the app because it calls the same functions: auth,
- * error rendering and CORS headers.
+ * that carries the load skips the router and the middleware chain (bench/RESULTS.md has
+ * the measurement). It makes the same decisions as the app because serveChat calls the
+ * same functions: auth, error rendering and CORS headers.
  */
-export async function serveChatCompletions(request: Request, deps: GatewayDeps, scope: RequestScope): Promise<Response> {
-  const cors = corsHeaders(request.headers.get("origin") || "*");
-  try {
-    const auth = authorizeClient(request.headers, deps.config);
-    if (!auth.ok) {
-      await request.body?.cancel().catch(() => undefined);
-      return errorResponse(auth.error, { ...cors, ...auth.headers });
-    }
-    const { json, attachments } = await readJsonBodyWithAttachments(request, attachmentThreshold(deps, auth.passthroughKey), deps.config.MAX_REQUEST_BYTES);
-    const reply = await handleChatCompletion(deps, scope, { json, attachments, passthroughKey: auth.passthroughKey });
-    return new Response(reply.body, { status: 200, headers: Object.assign(reply.headers, cors) });
-  } catch (err) {
-    if (!(err instanceof GatewayError)) {
-      deps.log.error("unhandled_error", { path: new URL(request.url).pathname, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-    }
-    return errorResponse(err, cors);
-  }
+export async function serveChatCompletions(request: Request, deps: GatewayDeps, scope: RequestScope, endpoint: ChatEndpoint = chatCompletions): Promise<Response> {
+  const reply = await serveChat(deps, scope, new WebChatExchange(request), endpoint);
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }

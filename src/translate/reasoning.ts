@@ -197,3 +197,9 @@ export function signedBlocksFromEcho(msg: ChatAssistantMessage): SignedBlock[] {
   }
   return out;
 }
+
+/** Signed thinking blocks to remember for the next turn, keyed by the tool call ids of the same turn. */
+export interface ThinkingCapture {
+  toolCallIds: string[];
+  blocks: AnthropicContentBlock[];
+}

@@ -1,4 +1,6 @@
 import type { FinishReason } from "../../openai/types";
+import type { StreamError } from "../../platforms/anthropic/events";
+import type { DeltaWriter } from "./stream-translator";
 
 /**
  * Builds OpenAI SSE chunk strings. Everything that is the same for every chunk of a
@@ -7,7 +9,7 @@ import type { FinishReason } from "../../openai/types";
  * `data: <compact json>\n\n`, one payload kind per delta, logprobs and finish_reason
  * always present.
  */
-export class ChunkWriter {
+export class ChunkWriter implements DeltaWriter {
   readonly #head: string;
   readonly #delta: string;
 
@@ -58,18 +60,21 @@ export class ChunkWriter {
   usage(usage: object): string {
     return `${this.#head}],"usage":${JSON.stringify(usage)}}\n\n`;
   }
+
+  error(error: StreamError): string {
+    return errorChunk(error);
+  }
+
+  done(): string {
+    return DONE;
+  }
 }
 
 const SUFFIX = `,"logprobs":null,"finish_reason":null}]}\n\n`;
 
 export const DONE = "data: [DONE]\n\n";
-/** A comment, not a data chunk: clients skip it, proxies see bytes flowing. Not ": ping" (Continue). */
-export const KEEP_ALIVE = ": keep-alive\n\n";
 
-export interface StreamError {
-  type: string;
-  message: string;
-}
+export type { StreamError };
 
 /** The in-stream error chunk (no `event:` line): openai-node, Vercel and Open WebUI surface it. */
 export function errorChunk(error: StreamError): string {

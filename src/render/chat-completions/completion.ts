@@ -2,6 +2,7 @@ import type { AnthropicContentBlock, AnthropicMessage } from "../../platforms/an
 import type { ChatCompletion, ChatCompletionMessageToolCall, FinishReason } from "../../openai/types";
 import type { ChatCompletionMessage } from "openai/resources/chat/completions/completions";
 import { refusalText, toFinishReason } from "../../translate/finish-reason";
+import type { ThinkingCapture } from "../../translate/reasoning";
 import { toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
 
 export interface ResponseContext {
@@ -15,11 +16,7 @@ export interface ResponseContext {
   legacyFunctions?: boolean;
 }
 
-/** Signed thinking blocks to remember for the next turn, keyed by the tool call ids of the same turn. */
-export interface ThinkingCapture {
-  toolCallIds: string[];
-  blocks: AnthropicContentBlock[];
-}
+export type { ThinkingCapture } from "../../translate/reasoning";
 
 export type AssistantMessage = ChatCompletionMessage & { reasoning_content?: string };
 export type ChatCompletionResult = Omit<ChatCompletion, "choices" | "usage"> & {
@@ -31,7 +28,7 @@ export type ChatCompletionResult = Omit<ChatCompletion, "choices" | "usage"> & {
  * How reasoning is shown. `<think>` tags inside a structured-output answer would make
  * the JSON unparseable, so think_tags falls back to hidden there.
  */
-export function reasoningMode(ctx: ResponseContext): ResponseContext["reasoningOutput"] {
+export function reasoningMode(ctx: Pick<ResponseContext, "reasoningOutput" | "structuredOutput">): ResponseContext["reasoningOutput"] {
   return ctx.reasoningOutput === "think_tags" && ctx.structuredOutput ? "hidden" : ctx.reasoningOutput;
 }
 

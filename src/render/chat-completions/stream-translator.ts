@@ -1,8 +1,11 @@
 import type { AnthropicContentBlock } from "../../platforms/anthropic/types";
 import type { FinishReason } from "../../openai/types";
-import { ChunkWriter, DONE, errorChunk, type StreamError } from "./chunk-writer";
+import type { AnthropicEventSink, AnthropicStreamEvent, StreamError } from "../../platforms/anthropic/events";
 import { refusalText, toFinishReason, type RefusalDetails } from "../../translate/finish-reason";
 import { reasoningMode, THINKING_SEPARATOR, type ResponseContext, type ThinkingCapture } from "./completion";
+
+/** What the translator reads of the render context (the chunk ids belong to the writer). */
+export type TranslatorContext = Pick<ResponseContext, "reasoningOutput" | "structuredOutput" | "legacyFunctions">;
 import { mergeUsage, toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
 
 const enum Kind {
@@ -29,15 +32,37 @@ interface Block {
 
 export interface StreamSummary {
   usage: OpenAIUsage | null;
+  /** The same usage as Anthropic reported it (cache writes by TTL, …): what usage accounting prices. */
+  anthropicUsage: UpstreamUsage | null;
   thinking: ThinkingCapture | null;
   error: StreamError | null;
   finishReason: FinishReason | null;
 }
 
-export const LOST: StreamError = {
-  type: "upstream_error",
-  message: "The upstream connection was lost mid-answer; the response is incomplete.",
-};
+export { LOST } from "../../platforms/anthropic/events";
+import { LOST } from "../../platforms/anthropic/events";
+
+/**
+ * The OpenAI-side deltas of an answer, each returned as the wire text to append: the
+ * Chat Completions chunk writer (chunk-writer.ts) and the Responses event writer
+ * (../responses/stream.ts) are the two implementations.
+ */
+export interface DeltaWriter {
+  role(): string;
+  content(text: string): string;
+  reasoning(text: string): string;
+  refusal(text: string): string;
+  toolStart(index: number, id: string, name: string): string;
+  toolArgs(index: number, fragment: string): string;
+  functionStart(name: string): string;
+  functionArgs(fragment: string): string;
+  finish(reason: FinishReason): string;
+  usage(usage: OpenAIUsage): string;
+  /** The answer failed; nothing follows but done(). */
+  error(error: StreamError): string;
+  /** The stream's last text. */
+  done(): string;
+}
 
 const ERROR_LABELS: Record<string, string> = {
   overloaded_error: "overloaded",
@@ -53,7 +78,7 @@ const ERROR_LABELS: Record<string, string> = {
 };
 
 /** `event: error` from Anthropic → the message a user reads: who failed, how, and Anthropic's words. */
-export function upstreamError(err: { type?: unknown; message?: unknown } | null | undefined): StreamError {
+export function streamErrorOf(err: { type?: unknown; message?: unknown } | null | undefined): StreamError {
   const type = typeof err?.type === "string" && err.type ? err.type : "api_error";
   const message = typeof err?.message === "string" && err.message ? err.message : "no details given";
   return { type, message: `Upstream ${ERROR_LABELS[type] ?? "error"} (${type}): ${message}` };
@@ -61,18 +86,19 @@ export function upstreamError(err: { type?: unknown; message?: unknown } | null 
 
 /**
  * The streaming translation as a synchronous state machine: Anthropic stream events
- * in, OpenAI chunk text appended to `out`. No I/O, no timers, so it is tested
- * event by event; stream.ts wires it to bytes. Nothing of the answer is buffered except
+ * in, OpenAI deltas out through a DeltaWriter (Chat Completions chunks or Responses
+ * events), their text appended to `out`. No I/O, no timers, so it is tested event by
+ * event; ../event-stream.ts wires it to bytes. Nothing of the answer is buffered except
  * thinking text (needed to replay signed blocks) and, in forced-tool structured mode,
  * the short preamble text that must not precede the JSON.
  */
-export class StreamTranslator {
+export class StreamTranslator implements AnthropicEventSink {
   /** Chunk text produced since the last take(). */
   out = "";
   /** True once the stream's last bytes ([DONE]) are in `out`. */
   done = false;
 
-  readonly #w: ChunkWriter;
+  readonly #w: DeltaWriter;
   readonly #mode: ResponseContext["reasoningOutput"];
   readonly #forcedTool: string | null;
   readonly #legacy: boolean;
@@ -96,8 +122,8 @@ export class StreamTranslator {
   #error: StreamError | null = null;
   #finish: FinishReason | null = null;
 
-  constructor(ctx: ResponseContext, includeUsage: boolean) {
-    this.#w = new ChunkWriter(ctx.id, ctx.created, ctx.model);
+  constructor(ctx: TranslatorContext, writer: DeltaWriter, includeUsage: boolean) {
+    this.#w = writer;
     this.#mode = reasoningMode(ctx);
     this.#forcedTool = ctx.structuredOutput?.mode === "tool" ? ctx.structuredOutput.toolName : null;
     this.#legacy = ctx.legacyFunctions === true;
@@ -110,23 +136,7 @@ export class StreamTranslator {
     return s;
   }
 
-  /** One SSE event as received: the data is parsed here, once. */
-  data(event: string | undefined, data: string): void {
-    if (this.done || data === "") return;
-    let ev: any;
-    try {
-      ev = JSON.parse(data);
-    } catch {
-      // A lost fragment could be any part of the answer: better an error than a silent gap.
-      this.fail({ type: "upstream_error", message: "The upstream sent malformed data mid-answer; the response is incomplete." });
-      return;
-    }
-    if (ev === null || typeof ev !== "object") return;
-    if (typeof ev.type !== "string" && event) ev.type = event;
-    this.event(ev);
-  }
-
-  event(ev: any): void {
+  event(ev: AnthropicStreamEvent): void {
     if (this.done) return;
     switch (ev.type) {
       case "content_block_delta":
@@ -152,7 +162,7 @@ export class StreamTranslator {
         this.#complete();
         return;
       case "error":
-        this.fail(upstreamError(ev.error));
+        this.fail(streamErrorOf(ev.error));
         return;
       default:
         return; // ping, and event types newer than this code
@@ -167,13 +177,13 @@ export class StreamTranslator {
   fail(error: StreamError): void {
     if (this.done) return;
     this.#error = error;
-    this.out += errorChunk(error) + DONE;
+    this.out += this.#w.error(error) + this.#w.done();
     this.done = true;
   }
 
   summary(): StreamSummary {
     const thinking = this.#toolIds.length > 0 && this.#signed.length > 0 ? { toolCallIds: this.#toolIds, blocks: this.#signed } : null;
-    return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, thinking, error: this.#error, finishReason: this.#finish };
+    return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, anthropicUsage: this.#sawUsage ? this.#usage : null, thinking, error: this.#error, finishReason: this.#finish };
   }
 
   #addUsage(u: UpstreamUsage | null | undefined): void {
@@ -358,7 +368,7 @@ export class StreamTranslator {
     this.#finish = finish;
     this.out += this.#w.finish(finish);
     if (this.#includeUsage) this.out += this.#w.usage(toOpenAIUsage(this.#usage));
-    this.out += DONE;
+    this.out += this.#w.done();
     this.done = true;
   }
 }

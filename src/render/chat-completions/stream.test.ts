@@ -159,7 +159,10 @@ describe("stream and non-stream agree on every recorded body", () => {
         expect(out.toolCalls).toEqual((m.tool_calls ?? []).map((c) => (c.type === "function" ? { id: c.id, ...c.function } : null)));
         expect(out.finishReason).toBe(expected.completion.choices[0].finish_reason);
         expect(out.usage).toEqual(expected.completion.usage);
-        expect(summary).toEqual({ usage: expected.completion.usage, thinking: expected.thinking, error: null, finishReason: out.finishReason });
+        const { anthropicUsage, ...rest } = summary;
+        expect(rest).toEqual({ usage: expected.completion.usage, thinking: expected.thinking, error: null, finishReason: out.finishReason });
+        // What usage accounting prices: Anthropic's own counts, the same as the rendered usage.
+        expect(toOpenAIUsage(anthropicUsage)).toEqual(expected.completion.usage);
       }
     });
   }

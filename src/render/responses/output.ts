@@ -9,14 +9,14 @@ import type {
 import type { ResponsesRequest } from "../../openai/responses-schema";
 import { REASONING_ID_PREFIX } from "../../translate/responses-to-chat";
 
-/** A chat completion as the core renders it (src/render/chat-completions/completion.ts), the fields read here. */
+/** A chat completion object as translateMessage builds it (src/render/chat-completions/completion.ts), the fields read here. */
 export interface ChatCompletionLike {
   choices: Array<{
     message: {
       content?: string | null;
       refusal?: string | null;
       reasoning_content?: string;
-      tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+      tool_calls?: Array<{ id: string; function?: { name: string; arguments: string } }>;
     };
     finish_reason: string | null;
   }>;
@@ -130,7 +130,7 @@ export const functionCallItem = (id: string, callId: string, name: string, args:
   status,
 });
 
-/** A non-streamed chat completion from the core → the Response object. */
+/** A non-streamed answer, as its chat completion object → the Response object. */
 export function fromChatCompletion(completion: ChatCompletionLike, ctx: ResponseContext): OpenAIResponse {
   const choice = completion.choices[0];
   const output: ResponseOutputItem[] = [];
@@ -140,7 +140,7 @@ export function fromChatCompletion(completion: ChatCompletionLike, ctx: Response
   if (message?.content) content.push({ type: "output_text", text: message.content, annotations: [], logprobs: [] });
   if (message?.refusal) content.push({ type: "refusal", refusal: message.refusal });
   if (content.length) output.push(messageItem(newMessageId(), "completed", content));
-  for (const call of message?.tool_calls ?? []) output.push(functionCallItem(newFunctionCallId(), call.id, call.function.name, call.function.arguments, "completed"));
+  for (const call of message?.tool_calls ?? []) if (call.function) output.push(functionCallItem(newFunctionCallId(), call.id, call.function.name, call.function.arguments, "completed"));
   const status = choice?.finish_reason === "length" ? "incomplete" : "completed";
   return buildResponse(ctx, status, output, toResponsesUsage(completion.usage));
 }

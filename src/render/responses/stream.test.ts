@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { ResponseOutputItem } from "openai/resources/responses/responses";
 import type { ResponseContext } from "./output";
 import { parseResponsesRequest } from "../../openai/responses-schema";
-import { responsesEventStream } from "./stream";
+import { anthropicSseEvents } from "../../platforms/anthropic/events";
+import { CLIENT_GONE } from "../event-stream";
+import { responsesEvents } from "./stream";
 
 const ctx = (body: Record<string, unknown> = {}): ResponseContext => ({
   id: "resp_stream",
@@ -10,14 +12,28 @@ const ctx = (body: Record<string, unknown> = {}): ResponseContext => ({
   req: parseResponsesRequest({ model: "claude-sonnet-4-5", input: "hi", stream: true, ...body }),
 });
 
-/** The core's chat completion SSE text: each value a `data:` block, strings sent as they are. */
-function sse(...blocks: Array<object | string>): string {
-  return blocks.map((b) => (typeof b === "string" ? b : `data: ${JSON.stringify(b)}\n\n`)).join("");
+/** Anthropic SSE text: each object one event (its `type` also as the event name), strings sent as they are. */
+function sse(...events: Array<object | string>): string {
+  return events.map((e) => (typeof e === "string" ? e : `event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`)).join("");
 }
 
-const delta = (d: object, finish_reason: string | null = null) => ({ object: "chat.completion.chunk", choices: [{ index: 0, delta: d, finish_reason }] });
-const usageChunk = (prompt: number, completion: number, extra: object = {}) => ({ object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, ...extra } });
-const DONE = "data: [DONE]\n\n";
+const start = (usage: object = { input_tokens: 12, output_tokens: 1 }) => ({ type: "message_start", message: { id: "msg_up", type: "message", role: "assistant", content: [], model: "claude-sonnet-4-5", stop_reason: null, usage } });
+const blockStart = (index: number, content_block: object) => ({ type: "content_block_start", index, content_block });
+const blockDelta = (index: number, delta: object) => ({ type: "content_block_delta", index, delta });
+const blockStop = (index: number) => ({ type: "content_block_stop", index });
+const text = (index: number, ...parts: string[]) => [blockStart(index, { type: "text", text: "" }), ...parts.map((p) => blockDelta(index, { type: "text_delta", text: p })), blockStop(index)];
+const thinking = (index: number, ...parts: string[]) => [
+  blockStart(index, { type: "thinking", thinking: "", signature: "" }),
+  ...parts.map((p) => blockDelta(index, { type: "thinking_delta", thinking: p })),
+  blockDelta(index, { type: "signature_delta", signature: "sig" }),
+  blockStop(index),
+];
+const tool = (index: number, id: string, name: string, ...json: string[]) => [
+  blockStart(index, { type: "tool_use", id, name, input: {} }),
+  ...json.map((j) => blockDelta(index, { type: "input_json_delta", partial_json: j })),
+  blockStop(index),
+];
+const stop = (stop_reason: string, usage: object = { output_tokens: 5 }, extra: object = {}) => [{ type: "message_delta", delta: { stop_reason, stop_sequence: null, ...extra }, usage }, { type: "message_stop" }];
 
 /** The text as bytes, cut every `size` bytes: lines, JSON and UTF-8 characters split across chunks. */
 function bytes(text: string, size: number): ReadableStream<Uint8Array> {
@@ -39,9 +55,13 @@ interface Event {
   [key: string]: any;
 }
 
-async function run(chat: ReadableStream<Uint8Array>, c: ResponseContext = ctx()) {
+function stream(upstream: ReadableStream<Uint8Array>, c: ResponseContext, onEnd: (output: ResponseOutputItem[], ok: boolean) => void, keepAliveMs = 0) {
+  return responsesEvents(anthropicSseEvents(upstream), c, { reasoningOutput: "reasoning_content" }, { keepAliveMs, onComplete: (summary, output) => onEnd(output, !summary.error) });
+}
+
+async function run(upstream: ReadableStream<Uint8Array>, c: ResponseContext = ctx(), keepAliveMs = 0) {
   const ends: Array<{ output: ResponseOutputItem[]; ok: boolean }> = [];
-  const text = await new Response(responsesEventStream(chat, c, (output, ok) => ends.push({ output, ok }))).text();
+  const text = await new Response(stream(upstream, c, (output, ok) => ends.push({ output, ok }), keepAliveMs)).text();
   const blocks = text.split("\n\n").filter(Boolean);
   const comments = blocks.filter((b) => b.startsWith(":"));
   const events: Event[] = blocks
@@ -59,9 +79,9 @@ async function run(chat: ReadableStream<Uint8Array>, c: ResponseContext = ctx())
   return { text, events, types: events.map((e) => e.type), comments, end: ends[0]! };
 }
 
-describe("responsesEventStream", () => {
-  it("streams a text answer from a byte stream split mid-line: exact events, deltas and the final response", async () => {
-    const chat = sse(delta({ role: "assistant", content: "" }), delta({ content: "Hel" }), delta({ content: "lo, wörld 👋" }), delta({}, "stop"), usageChunk(12, 5, { prompt_tokens_details: { cached_tokens: 8, cache_write_tokens: 0 } }), DONE);
+describe("responsesEvents", () => {
+  it("streams a text answer from Anthropic bytes split mid-line: exact events, deltas and the final response", async () => {
+    const chat = sse(start({ input_tokens: 4, cache_read_input_tokens: 8, cache_creation_input_tokens: 0, output_tokens: 1 }), ...text(0, "Hel", "lo, wörld 👋"), ...stop("end_turn"));
     const { events, types, end } = await run(bytes(chat, 7));
     expect(types).toEqual([
       "response.created",
@@ -98,7 +118,7 @@ describe("responsesEventStream", () => {
   });
 
   it("gives the same events whatever the chunking (one byte at a time, or all at once)", async () => {
-    const chat = sse(delta({ reasoning_content: "Hmm." }), delta({ content: "Ünïcode ✓" }), delta({}, "stop"), DONE);
+    const chat = sse(start(), ...thinking(0, "Hmm."), ...text(1, "Ünïcode ✓"), ...stop("end_turn"));
     const strip = (events: Event[]) => JSON.stringify(events).replace(/(msg|rs)_[0-9a-z]+/g, "$1_ID");
     const a = await run(bytes(chat, 1));
     const b = await run(bytes(chat, 1 << 20));
@@ -107,7 +127,7 @@ describe("responsesEventStream", () => {
   });
 
   it("streams reasoning as a reasoning item with a summary part, closed before the message opens", async () => {
-    const chat = sse(delta({ reasoning_content: "Think " }), delta({ reasoning_content: "hard." }), delta({ content: "42" }, "stop"), usageChunk(10, 30, { completion_tokens_details: { reasoning_tokens: 25 } }), DONE);
+    const chat = sse(start(), ...thinking(0, "Think ", "hard."), ...text(1, "42"), ...stop("end_turn", { output_tokens: 30, output_tokens_details: { thinking_tokens: 25 } }));
     const { events, types } = await run(bytes(chat, 11));
     expect(types).toEqual([
       "response.created",
@@ -142,16 +162,7 @@ describe("responsesEventStream", () => {
   });
 
   it("streams tool calls: each an item, arguments as deltas, closed with the whole arguments", async () => {
-    const chat = sse(
-      delta({ content: "Checking." }),
-      delta({ tool_calls: [{ index: 0, id: "toolu_A", type: "function", function: { name: "get_weather", arguments: "" } }] }),
-      delta({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
-      delta({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
-      delta({ tool_calls: [{ index: 1, id: "toolu_B", type: "function", function: { name: "get_time", arguments: "{}" } }] }),
-      delta({}, "tool_calls"),
-      usageChunk(40, 20),
-      DONE,
-    );
+    const chat = sse(start({ input_tokens: 40, output_tokens: 1 }), ...text(0, "Checking."), ...tool(1, "toolu_A", "get_weather", '{"city":', '"Paris"}'), ...tool(2, "toolu_B", "get_time"), ...stop("tool_use", { output_tokens: 20 }));
     const { events, types, end } = await run(bytes(chat, 13));
     expect(types).toEqual([
       "response.created",
@@ -201,7 +212,7 @@ describe("responsesEventStream", () => {
   });
 
   it("streams a refusal as a refusal part after the text part of the same message", async () => {
-    const chat = sse(delta({ content: "Well." }), delta({ refusal: "I can't " }), delta({ refusal: "do that." }, "stop"), DONE);
+    const chat = sse(start(), ...text(0, "Well."), ...stop("refusal", { output_tokens: 2 }, { stop_details: { type: "refusal", explanation: "I can't do that." } }));
     const { events, types } = await run(bytes(chat, 5));
     expect(types.slice(2)).toEqual([
       "response.output_item.added",
@@ -211,14 +222,13 @@ describe("responsesEventStream", () => {
       "response.content_part.done",
       "response.content_part.added",
       "response.refusal.delta",
-      "response.refusal.delta",
       "response.refusal.done",
       "response.content_part.done",
       "response.output_item.done",
       "response.completed",
     ]);
     expect(events[7]!).toMatchObject({ content_index: 1, part: { type: "refusal", refusal: "" } });
-    expect(events[10]!).toMatchObject({ content_index: 1, refusal: "I can't do that." });
+    expect(events[9]!).toMatchObject({ content_index: 1, refusal: "I can't do that." });
     const final = events.at(-1)!.response;
     expect(final.status).toBe("completed");
     expect(final.output[0].content).toEqual([
@@ -229,56 +239,45 @@ describe("responsesEventStream", () => {
   });
 
   it("ends with response.incomplete when the answer hit max_output_tokens", async () => {
-    const chat = sse(delta({ content: "Once upon a" }, "length"), usageChunk(3, 4), DONE);
+    const chat = sse(start({ input_tokens: 3, output_tokens: 1 }), ...text(0, "Once upon a"), ...stop("max_tokens", { output_tokens: 4 }));
     const { events, types, end } = await run(bytes(chat, 9), ctx({ max_output_tokens: 4 }));
     expect(types.at(-1)).toBe("response.incomplete");
     expect(events.at(-1)!.response).toMatchObject({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" }, max_output_tokens: 4, output_text: "Once upon a", usage: { output_tokens: 4 } });
     expect(end.ok).toBe(true);
   });
 
-  it("turns an error chunk mid-stream into error then response.failed, and ignores everything after", async () => {
+  it("turns an error event mid-stream into error then response.failed, and ignores everything after", async () => {
     const chat = sse(
-      delta({ content: "Partial" }),
-      { error: { message: "Overloaded", type: "overloaded_error", code: null, param: null } },
-      delta({ content: " never shown" }),
-      DONE,
+      start(),
+      blockStart(0, { type: "text", text: "" }),
+      blockDelta(0, { type: "text_delta", text: "Partial" }),
+      { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
+      blockDelta(0, { type: "text_delta", text: " never shown" }),
+      ...stop("end_turn"),
     );
     const { events, types, end } = await run(bytes(chat, 6));
     expect(types).toEqual(["response.created", "response.in_progress", "response.output_item.added", "response.content_part.added", "response.output_text.delta", "error", "response.failed"]);
-    expect(events[5]!).toEqual({ type: "error", sequence_number: 5, code: "overloaded_error", message: "Overloaded", param: null });
+    const message = "Upstream overloaded (overloaded_error): Overloaded";
+    expect(events[5]!).toEqual({ type: "error", sequence_number: 5, code: "overloaded_error", message, param: null });
     const failed = events[6]!.response;
-    expect(failed).toMatchObject({ id: "resp_stream", status: "failed", error: { code: "overloaded_error", message: "Overloaded" } });
+    expect(failed).toMatchObject({ id: "resp_stream", status: "failed", error: { code: "overloaded_error", message } });
     expect(failed.output.map((o: ResponseOutputItem) => [o.type, o.id])).toEqual([["message", events[2]!.item.id]]);
     expect(end.ok).toBe(false);
   });
 
-  it("prefers the error's code over its type", async () => {
-    const { events } = await run(bytes(sse({ error: { message: "No key", type: "api_error", code: "no_key" } }), 100));
-    expect(events.map((e) => [e.type, e.code ?? e.response?.error?.code])).toEqual([
-      ["response.created", undefined],
-      ["response.in_progress", undefined],
-      ["error", "no_key"],
-      ["response.failed", "no_key"],
-    ]);
-  });
-
-  it("fails a stream that ends without [DONE], even with a finish_reason", async () => {
-    const { events, types, end } = await run(bytes(sse(delta({ content: "Hi" }, "stop")), 4));
+  it("fails a stream that ends without message_stop, even after a stop reason", async () => {
+    const chat = sse(start(), ...text(0, "Hi"), stop("end_turn")[0]!);
+    const { events, types, end } = await run(bytes(chat, 4));
     expect(types.slice(-2)).toEqual(["error", "response.failed"]);
-    expect(events.at(-2)).toMatchObject({ code: "server_error", message: "The answer ended early; the response is incomplete." });
+    expect(events.at(-2)).toMatchObject({ code: "upstream_error", message: expect.stringContaining("connection was lost") });
     expect(end.ok).toBe(false);
   });
 
-  it("reads a last block with no blank line after it", async () => {
-    const { types, end } = await run(bytes(sse(delta({ content: "Hi" }, "stop")) + "data: [DONE]", 4));
-    expect(types.at(-1)).toBe("response.completed");
-    expect(end.ok).toBe(true);
-  });
-
-  it("fails on a chunk that is not JSON", async () => {
-    const { events, types, end } = await run(bytes(sse(delta({ content: "Hi" })) + "data: {not json\n\n" + DONE, 8));
+  it("fails on an event that is not JSON", async () => {
+    const chat = sse(start(), ...text(0, "Hi")) + "event: content_block_delta\ndata: {not json\n\n" + sse(...stop("end_turn"));
+    const { events, types, end } = await run(bytes(chat, 8));
     expect(types.slice(-2)).toEqual(["error", "response.failed"]);
-    expect(events.at(-2)!.code).toBe("server_error");
+    expect(events.at(-2)!.code).toBe("upstream_error");
     expect(end.ok).toBe(false);
   });
 
@@ -288,7 +287,7 @@ describe("responsesEventStream", () => {
       pull(controller) {
         if (sent) return controller.error(new Error("reset"));
         sent = true;
-        controller.enqueue(new TextEncoder().encode(sse(delta({ content: "Hi" }))));
+        controller.enqueue(new TextEncoder().encode(sse(start(), ...text(0, "Hi"))));
       },
     });
     const { events, types, end } = await run(chat);
@@ -297,30 +296,38 @@ describe("responsesEventStream", () => {
     expect(end.ok).toBe(false);
   });
 
-  it("passes keep-alive comments through between events", async () => {
-    const { text, comments, types } = await run(bytes(": keep-alive\n\n" + sse(delta({ content: "Hi" }, "stop")) + ": keep-alive\n\n" + DONE, 3));
-    expect(comments).toEqual([": keep-alive", ": keep-alive"]);
+  it("sends keep-alive comments while the upstream is silent, after the opening events", async () => {
+    const pieces = [sse(start(), ...text(0, "Hi")), sse(...stop("end_turn"))];
+    const slow = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((r) => setTimeout(r, 60));
+        const next = pieces.shift();
+        if (next) controller.enqueue(new TextEncoder().encode(next));
+        else controller.close();
+      },
+    });
+    const { text: out, comments, types } = await run(slow, ctx(), 15);
+    expect(comments.length).toBeGreaterThan(0);
+    expect(new Set(comments)).toEqual(new Set([": keep-alive"]));
     expect(types.at(-1)).toBe("response.completed");
-    // The first comment arrives after the opening events, the second before the closing ones.
-    expect(text.indexOf(": keep-alive")).toBeGreaterThan(text.indexOf("response.in_progress"));
-    expect(text.lastIndexOf(": keep-alive")).toBeLessThan(text.indexOf("response.output_text.done"));
+    expect(out.indexOf(": keep-alive")).toBeGreaterThan(out.indexOf("response.in_progress"));
   });
 
-  it("reports a client that goes away as not ok, and cancels the chat stream", async () => {
+  it("reports a client that goes away as not ok, and cancels the upstream body", async () => {
     let cancelled: unknown;
-    const chat = new ReadableStream<Uint8Array>({
+    const upstream = new ReadableStream<Uint8Array>({
       start(controller) {
-        controller.enqueue(new TextEncoder().encode(sse(delta({ content: "Hi" }))));
+        controller.enqueue(new TextEncoder().encode(sse(start(), ...text(0, "Hi"))));
       },
       cancel(reason) {
         cancelled = reason;
       },
     });
     const ends: boolean[] = [];
-    const reader = responsesEventStream(chat, ctx(), (_, ok) => ends.push(ok)).getReader();
+    const reader = stream(upstream, ctx(), (_, ok) => ends.push(ok)).getReader();
     await reader.read();
     await reader.cancel("bye");
     expect(ends).toEqual([false]);
-    expect(cancelled).toBe("bye");
+    expect(cancelled).toBe(CLIENT_GONE.message);
   });
 });

@@ -1,4 +1,9 @@
 import type { ResponseOutputItem, ResponseOutputMessage, ResponseUsage } from "openai/resources/responses/responses";
+import type { AnthropicEventSource, StreamError } from "../../platforms/anthropic/events";
+import type { FinishReason } from "../../openai/types";
+import type { OpenAIUsage } from "../../translate/usage";
+import { StreamTranslator, type DeltaWriter, type StreamSummary, type TranslatorContext } from "../chat-completions/stream-translator";
+import { renderEventStream } from "../event-stream";
 import {
   buildResponse,
   functionCallItem,
@@ -8,24 +13,8 @@ import {
   newReasoningId,
   reasoningItem,
   toResponsesUsage,
-  type ChatUsageLike,
   type ResponseContext,
 } from "./output";
-
-/** One chat.completion.chunk from the core, the fields read here. */
-interface ChatChunk {
-  error?: { message?: string; type?: string; code?: string | null };
-  choices?: Array<{
-    delta?: {
-      content?: string | null;
-      reasoning_content?: string;
-      refusal?: string | null;
-      tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }>;
-    };
-    finish_reason?: string | null;
-  }>;
-  usage?: ChatUsageLike | null;
-}
 
 type Open =
   | { kind: "reasoning"; index: number; id: string; text: string }
@@ -33,12 +22,13 @@ type Open =
   | { kind: "call"; index: number; id: string; callId: string; name: string; args: string };
 
 /**
- * The Responses event sequence, built from the core's chat completion chunks: a
- * synchronous state machine (chunk in, SSE text appended to `out`), wired to bytes by
- * responsesEventStream below. Items open and close in the order the chunks bring them:
- * reasoning, message text, function calls.
+ * The Responses event sequence as a DeltaWriter: the stream translator turns the
+ * Anthropic events into OpenAI deltas (the same decisions as for Chat Completions:
+ * reasoning, structured output, tool call ids) and this writes each as Responses
+ * events. Items open and close in the order the deltas bring them: reasoning, message
+ * text, function calls.
  */
-export class ResponsesEventWriter {
+export class ResponsesEventWriter implements DeltaWriter {
   out = "";
   readonly output: ResponseOutputItem[] = [];
   #seq = 0;
@@ -59,33 +49,76 @@ export class ResponsesEventWriter {
     return this.#failed;
   }
 
-  start(): void {
+  /** The opening events, before any upstream event. */
+  start(): string {
     const response = buildResponse(this.ctx, "in_progress", [], null);
     this.#event("response.created", { response });
     this.#event("response.in_progress", { response });
+    return this.#take();
   }
 
-  chunk(c: ChatChunk): void {
-    if (this.#ended) return;
-    if (c.error) return this.fail(c.error.code ?? c.error.type ?? "server_error", c.error.message ?? "The upstream failed mid-answer.");
-    if (c.usage) this.#usage = toResponsesUsage(c.usage);
-    const choice = c.choices?.[0];
-    if (!choice) return;
-    const d = choice.delta;
-    if (d?.reasoning_content) this.#reasoning(d.reasoning_content);
-    if (d?.content) this.#text("output_text", d.content);
-    if (d?.refusal) this.#text("refusal", d.refusal);
-    for (const call of d?.tool_calls ?? []) this.#toolCall(call);
-    if (choice.finish_reason) this.#finish = choice.finish_reason;
+  role(): string {
+    return "";
   }
 
-  /** The core's `[DONE]` (or the end of its stream): closes the open item and the response. */
-  done(): void {
-    if (this.#ended) return;
-    this.#close();
-    const status = this.#finish === "length" ? "incomplete" : "completed";
-    this.#event(status === "completed" ? "response.completed" : "response.incomplete", { response: buildResponse(this.ctx, status, this.output, this.#usage) });
-    this.#ended = true;
+  content(text: string): string {
+    this.#text("output_text", text);
+    return this.#take();
+  }
+
+  reasoning(text: string): string {
+    this.#reasoning(text);
+    return this.#take();
+  }
+
+  refusal(text: string): string {
+    this.#text("refusal", text);
+    return this.#take();
+  }
+
+  toolStart(index: number, id: string, name: string): string {
+    this.#toolCall(index, id, name, "");
+    return this.#take();
+  }
+
+  toolArgs(index: number, fragment: string): string {
+    this.#toolCall(index, undefined, undefined, fragment);
+    return this.#take();
+  }
+
+  // Legacy `functions` never reach /v1/responses (its requests carry tools); one call at index 0 if they did.
+  functionStart(name: string): string {
+    return this.toolStart(0, newFunctionCallId(), name);
+  }
+
+  functionArgs(fragment: string): string {
+    return this.toolArgs(0, fragment);
+  }
+
+  finish(reason: FinishReason): string {
+    this.#finish = reason;
+    return "";
+  }
+
+  usage(usage: OpenAIUsage): string {
+    this.#usage = toResponsesUsage(usage);
+    return "";
+  }
+
+  error(error: StreamError): string {
+    this.fail(error.type, error.message);
+    return this.#take();
+  }
+
+  /** The answer is complete: closes the open item and the response. */
+  done(): string {
+    if (!this.#ended) {
+      this.#close();
+      const status = this.#finish === "length" ? "incomplete" : "completed";
+      this.#event(status === "completed" ? "response.completed" : "response.incomplete", { response: buildResponse(this.ctx, status, this.output, this.#usage) });
+      this.#ended = true;
+    }
+    return this.#take();
   }
 
   /** An error mid-answer: `error` (openai-node throws it as an APIError), then `response.failed`. */
@@ -95,6 +128,12 @@ export class ResponsesEventWriter {
     this.#event("error", { code, message, param: null });
     this.#event("response.failed", { response: buildResponse(this.ctx, "failed", this.output, this.#usage, { code, message }) });
     this.#ended = true;
+  }
+
+  #take(): string {
+    const s = this.out;
+    this.out = "";
+    return s;
   }
 
   #event(type: string, payload: object): void {
@@ -138,18 +177,16 @@ export class ResponsesEventWriter {
     this.#event(type, { item_id: open.id, output_index: open.index, content_index: open.content.length, delta, ...(part === "output_text" ? { logprobs: [] } : {}) });
   }
 
-  #toolCall(call: NonNullable<NonNullable<NonNullable<ChatChunk["choices"]>[number]["delta"]>["tool_calls"]>[number]): void {
-    const args = call.function?.arguments ?? "";
-    if (call.id) {
+  #toolCall(callIndex: number, callId: string | undefined, name: string | undefined, args: string): void {
+    if (callId) {
       this.#close();
       const id = newFunctionCallId();
-      const name = call.function?.name ?? "";
-      const index = this.#add(functionCallItem(id, call.id, name, "", "in_progress"));
-      this.#calls.set(call.index, index);
-      this.#open = { kind: "call", index, id, callId: call.id, name, args: "" };
+      const index = this.#add(functionCallItem(id, callId, name ?? "", "", "in_progress"));
+      this.#calls.set(callIndex, index);
+      this.#open = { kind: "call", index, id, callId, name: name ?? "", args: "" };
     }
     const open = this.#open;
-    if (!args || open?.kind !== "call" || this.#calls.get(call.index) !== open.index) return;
+    if (!args || open?.kind !== "call" || this.#calls.get(callIndex) !== open.index) return;
     open.args += args;
     this.#event("response.function_call_arguments.delta", { item_id: open.id, output_index: open.index, delta: args });
   }
@@ -188,83 +225,25 @@ export class ResponsesEventWriter {
   }
 }
 
+export interface ResponsesStreamOptions {
+  keepAliveMs: number;
+  signal?: AbortSignal;
+  /** Called once when the stream ends: the output items, and whether the answer completed. */
+  onComplete(summary: StreamSummary, output: ResponseOutputItem[]): void;
+}
+
 /**
- * The core's chat completion SSE stream → the Responses SSE stream. Keep-alive comments
- * pass through; a stream that ends without `[DONE]` is a failed response, never a
- * silently complete one. `onEnd` receives the output items once the response is over.
+ * An answer's Anthropic events → the Responses SSE stream, in one pass (renderEventStream):
+ * `response.created` at once, then the items as the events bring them. A stream that
+ * fails, or that the client leaves, is a failed response, never a silently complete one.
  */
-export function responsesEventStream(chat: ReadableStream<Uint8Array>, ctx: ResponseContext, onEnd: (output: ResponseOutputItem[], ok: boolean) => void): ReadableStream<Uint8Array> {
-  const reader = chat.getReader();
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  const w = new ResponsesEventWriter(ctx);
-  let buffer = "";
-  let started = false;
-  let finished = false;
-  const end = (ok: boolean) => {
-    if (finished) return;
-    finished = true;
-    onEnd(w.output, ok);
-  };
-
-  const handleBlock = (block: string): void => {
-    if (block.startsWith(":")) {
-      w.out += block + "\n\n";
-      return;
-    }
-    for (const line of block.split("\n")) {
-      if (!line.startsWith("data:")) continue;
-      const data = line.slice(5).trim();
-      if (data === "[DONE]") return w.done();
-      try {
-        w.chunk(JSON.parse(data) as ChatChunk);
-      } catch {
-        w.fail("server_error", "The gateway could not read its own stream; the response is incomplete.");
-      }
-    }
-  };
-
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        w.start();
-      }
-      while (!w.out && !w.ended) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch {
-          w.fail("server_error", "The upstream connection was lost mid-answer; the response is incomplete.");
-          break;
-        }
-        if (result.done) {
-          if (buffer.trim()) handleBlock(buffer.trim());
-          buffer = "";
-          if (!w.ended) w.fail("server_error", "The answer ended early; the response is incomplete.");
-          break;
-        }
-        buffer += decoder.decode(result.value, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, cut).trim();
-          buffer = buffer.slice(cut + 2);
-          if (block) handleBlock(block);
-        }
-      }
-      if (w.out) {
-        controller.enqueue(encoder.encode(w.out));
-        w.out = "";
-      }
-      if (w.ended) {
-        end(!w.failed);
-        controller.close();
-        reader.cancel().catch(() => undefined);
-      }
-    },
-    cancel(reason) {
-      end(false);
-      return reader.cancel(reason);
-    },
+export function responsesEvents(events: AnthropicEventSource, ctx: ResponseContext, translate: TranslatorContext, opts: ResponsesStreamOptions): ReadableStream<Uint8Array> {
+  const writer = new ResponsesEventWriter(ctx);
+  const translator = new StreamTranslator(translate, writer, true);
+  translator.out = writer.start();
+  return renderEventStream(events, translator, {
+    keepAliveMs: opts.keepAliveMs,
+    signal: opts.signal,
+    onComplete: (summary) => opts.onComplete(summary, writer.output),
   });
 }

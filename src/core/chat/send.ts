@@ -1,0 +1,127 @@
+import type { GatewayDeps, KeyOutcome, RequestScope } from "../../deps";
+import type { AnthropicRequest } from "../../platforms/anthropic/types";
+import type { UpstreamResponse } from "../../platforms/upstream";
+import type { MessagesPlatform } from "../../platforms/platform";
+import { anthropicMessages } from "../../platforms/anthropic/messages";
+import { anthropicSseEvents } from "../../platforms/anthropic/events";
+import { readerOf, type PlatformAdapter } from "../../platforms/adapter";
+import { AnthropicFiles } from "../../platforms/anthropic/files";
+import { upstreamError } from "../../platforms/anthropic/errors";
+import { GatewayError } from "../../errors";
+import { callWithFailover } from "../../pool/dispatch";
+import { offloadLargeAttachments } from "../../uploads/offload";
+import { stringifyWithAttachments } from "../../attachments/serialize";
+import { parseContextOverflow, trimForContext } from "../../translate/context-trim";
+import type { ChatPlan } from "./types";
+
+/** A successful upstream answer, its body not yet read. */
+export interface Sent {
+  response: UpstreamResponse;
+  platform: MessagesPlatform;
+  /** The pool member that answered; null only for the gateway's own answers. */
+  member: string | null;
+  /** Settles the member's outcome in the pool once the body is read (first call counts). */
+  settle(outcome: KeyOutcome): void;
+  /** Files API uploads the answer's request used: touched so the sweep keeps them. */
+  fileIds: string[];
+  /** Messages the context-trim retry dropped (0: none). */
+  trimmedMessages: number;
+}
+
+// One platform object per deps (per isolate) or per adapter, not per request.
+const anthropicPlatforms = new WeakMap<GatewayDeps, MessagesPlatform>();
+const adapterPlatforms = new WeakMap<PlatformAdapter, MessagesPlatform>();
+
+/**
+ * The platform that serves a pool member: an Anthropic API key, or a Bedrock account /
+ * Vertex project (deps.members, src/pool/members.ts) through its PlatformAdapter, which
+ * answers in Anthropic's wire format.
+ */
+export function platformFor(deps: GatewayDeps, member: string): MessagesPlatform {
+  const adapter = deps.members.get(member);
+  if (adapter) {
+    let p = adapterPlatforms.get(adapter);
+    if (!p) adapterPlatforms.set(adapter, (p = adapterMessages(adapter)));
+    return p;
+  }
+  let p = anthropicPlatforms.get(deps);
+  if (!p) anthropicPlatforms.set(deps, (p = anthropicMessages(deps.upstream, deps.config)));
+  return p;
+}
+
+/** A Bedrock or Vertex adapter as a MessagesPlatform: no Files API, attachments inline (memberPool checked the size). */
+function adapterMessages(adapter: PlatformAdapter): MessagesPlatform {
+  return {
+    label: adapter.label,
+    filesApi: false,
+    send: (_member, payload, betas, signal) => adapter.messages({ body: payload, betas, signal }),
+    events(response) {
+      const reader = readerOf(response);
+      return reader ? anthropicSseEvents(reader) : null;
+    },
+  };
+}
+
+/**
+ * Stage two: the upstream call. Failover across the pool while nothing has reached the
+ * client (pool/dispatch.ts), then, for a conversation that outgrew the context window,
+ * one retry with the oldest middle turns dropped. Any other upstream refusal is thrown as
+ * the client's error.
+ */
+export async function sendChat(deps: GatewayDeps, scope: RequestScope, plan: ChatPlan): Promise<Sent> {
+  const { config } = deps;
+  const files = new AnthropicFiles({ upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION });
+  let sent = await sendOnce(deps, scope, plan, plan.body, files);
+  if (sent.response.status === 400) {
+    // A conversation that outgrew the context window: drop the oldest middle turns and try once more.
+    const error = await upstreamError(sent.response);
+    const overflow = parseContextOverflow(error.message);
+    const trimmed = overflow && trimForContext(plan.body, overflow);
+    if (!trimmed) throw error;
+    deps.log.info("context_trimmed", { model: plan.profile.id, removed_messages: trimmed.removedMessages, prompt_tokens: overflow.promptTokens });
+    plan.body = trimmed.body;
+    sent = await sendOnce(deps, scope, plan, plan.body, files);
+    sent.trimmedMessages = trimmed.removedMessages;
+  }
+  if (!sent.response.ok) throw await upstreamError(sent.response);
+  if (sent.fileIds.length) deps.uploads.touch(sent.fileIds, scope);
+  return sent;
+}
+
+/**
+ * One Messages request with failover across the pool. The body is prepared per attempt,
+ * because attachments are offloaded into the attempt member's own Files workspace.
+ */
+async function sendOnce(deps: GatewayDeps, scope: RequestScope, plan: ChatPlan, body: AnthropicRequest, files: AnthropicFiles): Promise<Sent> {
+  let fileIds: string[] = [];
+  let platform!: MessagesPlatform;
+  const result = await callWithFailover(
+    deps,
+    scope,
+    plan.pool,
+    async (member, signal) => {
+      platform = platformFor(deps, member);
+      let payload: string;
+      let betas: readonly string[] = plan.betas;
+      try {
+        if (!platform.filesApi) {
+          payload = stringifyWithAttachments(body, plan.attachments);
+          fileIds = [];
+        } else {
+          const offloaded = await offloadLargeAttachments(body, { key: member, files, tracker: deps.uploads, thresholdBytes: plan.offloadThreshold, scope, log: deps.log, attachments: plan.attachments });
+          payload = stringifyWithAttachments(offloaded.body, plan.attachments);
+          if (offloaded.betas.length) betas = [...plan.betas, ...offloaded.betas];
+          fileIds = offloaded.fileIds;
+        }
+      } catch (err) {
+        if (err instanceof GatewayError || signal.aborted) throw err;
+        // A fault of the gateway's own, not of the member: no failover, no mark against it.
+        deps.log.error("request_preparation_failed", { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        throw new GatewayError(500, "The gateway failed while preparing the upstream request. It has been logged.", "api_error", null, "internal_error");
+      }
+      return platform.send(member, payload, betas, signal);
+    },
+    { affinity: plan.affinity, callerSettles: true },
+  );
+  return { response: result.response, platform: platform ?? platformFor(deps, ""), member: result.key, settle: result.settle, fileIds, trimmedMessages: 0 };
+}
