@@ -7,6 +7,7 @@ import { Buffer } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { AttachmentTable } from "../attachments/table";
 import { GatewayError } from "../errors";
+import { utf8Text } from "../runtime/utf8-text";
 import { DISCARD_LIMITS, worthDraining } from "./discard-body";
 import { extractAttachments, mayHoldAttachment, parseJson, tooLarge } from "./json-body";
 
@@ -29,15 +30,6 @@ export async function readNodeJsonBody(req: IncomingMessage, minBytes: number, m
   return { json: parseJson(utf8Text(chunks, total)), attachments: new AttachmentTable() };
 }
 
-/**
- * The chunks as text, decoded once (a streaming TextDecoder is several times slower on
- * Node). Like a web Request's text(): invalid bytes become U+FFFD, a leading BOM is dropped.
- */
-export function utf8Text(chunks: readonly Uint8Array[], total: number): string {
-  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-  const text = (bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString("utf8");
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
 
 const incompleteBody = () => new GatewayError(400, "The request body ended early: the client closed the connection.", "invalid_request_error", null, "incomplete_body");
 

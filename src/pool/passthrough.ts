@@ -1,4 +1,4 @@
-import type { HeaderLookup } from "../http/middleware/auth";
+import { matchesAnyKey, type HeaderLookup } from "../secret-compare";
 import type { Config } from "../config";
 import type { KeyPool, KeyStatus } from "../deps";
 
@@ -13,17 +13,10 @@ export function clientAnthropicKey(headers: HeaderLookup, config: Config): strin
   for (const candidate of [headers.get("x-api-key")?.trim(), bearer]) {
     if (!candidate?.startsWith("sk-ant-")) continue;
     // A gateway client key that happens to look like an Anthropic key is still a gateway key.
-    if (config.APIKEY.some((k) => sameString(k, candidate))) continue;
+    if (matchesAnyKey(candidate, config.APIKEY)) continue;
     return candidate;
   }
   return undefined;
-}
-
-/** Compares every character whatever the first difference, so timing does not reveal a client key's prefix. */
-function sameString(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
 }
 
 /**

@@ -27,7 +27,7 @@ import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import { describeProxyUrl, type OutboundProxy } from "../platforms/outbound-proxy";
 import type { ChunkReader, Upstream, UpstreamHeaders, UpstreamInit, UpstreamResponse } from "../platforms/upstream";
-import { utf8Text } from "../http/node-body";
+import { utf8Text } from "./utf8-text";
 
 export interface NodeUpstreamOptions {
   /** Sockets per upstream host (default 256); idle ones are kept open for reuse. */

@@ -4,11 +4,9 @@ import { GatewayError } from "../../errors";
 import { errorResponse } from "../../openai/errors";
 import { clientAnthropicKey } from "../../pool/passthrough";
 import type { Config } from "../../config";
+import { matchesAnyKey, type HeaderLookup } from "../../secret-compare";
 
-/** Read access to request headers: a web Headers, or the Node server's IncomingMessage headers. */
-export interface HeaderLookup {
-  get(name: string): string | null | undefined;
-}
+export { matchesAnyKey, type HeaderLookup };
 
 /** The client's key: `Authorization: Bearer <key>`, `x-api-key` or `api-key` (Cherry, Continue). */
 export function presentedKey(headers: HeaderLookup): string | undefined {
@@ -18,26 +16,6 @@ export function presentedKey(headers: HeaderLookup): string | undefined {
     if (m?.[1]) return m[1].trim();
   }
   return headers.get("x-api-key")?.trim() || headers.get("api-key")?.trim() || undefined;
-}
-
-/**
- * Compares against every configured key without stopping early. The loop runs over the
- * presented key's characters (the client's own, known length), reading each configured key
- * cyclically, so neither the position of a match nor the length or content of a configured
- * key shows in timing. Synchronous and digest-free: hashing the presented key with
- * `crypto.subtle.digest` cost an async hop and 13 % of the Node request path's CPU.
- */
-export function matchesAnyKey(presented: string, keys: readonly string[]): boolean {
-  const n = presented.length;
-  let matched = 0;
-  for (const k of keys) {
-    const m = k.length;
-    let diff = n ^ m;
-    if (m === 0) diff |= 1;
-    else for (let i = 0, j = 0; i < n; i++, j = j + 1 === m ? 0 : j + 1) diff |= presented.charCodeAt(i) ^ k.charCodeAt(j);
-    matched |= diff === 0 ? 1 : 0;
-  }
-  return matched === 1;
 }
 
 const unauthorized = (message: string) => ({
