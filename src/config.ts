@@ -105,6 +105,13 @@ export const configSchema = z.object({
    */
   POOL_WAIT_MS: int(5_000),
   /**
+   * The largest request body accepted, in bytes (100 MB: the Workers limit on the Free
+   * and Pro plans). Attachments above UPLOAD_THRESHOLD_BYTES stream out of the body into
+   * the Files API, so a 25 MB PDF inline (a 34 MB body) works although Anthropic's own
+   * request limit is 32 MB. A larger body is answered 413.
+   */
+  MAX_REQUEST_BYTES: int(100_000_000),
+  /**
    * Claude's web search server tool, offered when a client asks for it (`web_search_options`,
    * a `-search` model, the Responses `web_search` tool). `off`: such requests are a 400
    * naming this setting. Billed by Anthropic per search.

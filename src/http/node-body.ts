@@ -8,21 +8,23 @@ import type { IncomingMessage } from "node:http";
 import { AttachmentTable } from "../attachments/table";
 import { GatewayError } from "../errors";
 import { utf8Text } from "../runtime/utf8-text";
-import { extractAttachments, MAX_BODY_BYTES, mayHoldAttachment, parseJson, tooLarge } from "./json-body";
+import { DISCARD_LIMITS, worthDraining } from "./discard-body";
+import { extractAttachments, mayHoldAttachment, parseJson, tooLarge } from "./json-body";
 
-export async function readNodeJsonBody(req: IncomingMessage, minBytes: number): Promise<{ json: unknown; attachments: AttachmentTable }> {
+export async function readNodeJsonBody(req: IncomingMessage, minBytes: number, maxBytes: number): Promise<{ json: unknown; attachments: AttachmentTable }> {
   const declared = Number(req.headers["content-length"] ?? "0") || 0;
-  if (declared > MAX_BODY_BYTES) {
-    req.resume();
-    throw tooLarge(declared);
+  if (declared > maxBytes) {
+    if (worthDraining(declared)) discardNodeBody(req);
+    else req.destroy();
+    throw tooLarge(declared, maxBytes, true);
   }
-  if (mayHoldAttachment(declared, minBytes)) return extractAttachments((use) => eachChunk(req, use), declared, minBytes);
+  if (mayHoldAttachment(declared, minBytes)) return extractAttachments((use) => eachChunk(req, use), declared, minBytes, maxBytes);
 
   const chunks: Uint8Array[] = [];
   let total = 0;
   await eachChunk(req, (chunk) => {
     total += chunk.byteLength;
-    if (total > MAX_BODY_BYTES) throw tooLarge(total);
+    if (total > maxBytes) throw tooLarge(total, maxBytes);
     chunks.push(chunk);
   });
   return { json: parseJson(utf8Text(chunks, total)), attachments: new AttachmentTable() };
@@ -30,6 +32,29 @@ export async function readNodeJsonBody(req: IncomingMessage, minBytes: number): 
 
 
 const incompleteBody = () => new GatewayError(400, "The request body ended early: the client closed the connection.", "invalid_request_error", null, "incomplete_body");
+
+/**
+ * Lets the rest of a refused body flow into nothing, so that the client, still sending,
+ * can read the answer (the connection stays open, and usable for the next request). Past
+ * DISCARD_LIMITS (bytes or time) the connection is closed instead.
+ */
+export function discardNodeBody(req: IncomingMessage): void {
+  if (req.complete || req.destroyed) return;
+  let discarded = 0;
+  const timer = setTimeout(() => req.destroy(), DISCARD_LIMITS.maxMs);
+  const count = (chunk: Uint8Array) => {
+    discarded += chunk.byteLength;
+    if (discarded > DISCARD_LIMITS.maxBytes) req.destroy();
+  };
+  const stop = () => {
+    clearTimeout(timer);
+    req.off("data", count);
+  };
+  req.on("data", count);
+  req.once("end", stop);
+  req.once("close", stop);
+  req.resume();
+}
 
 /** Calls `use` with each chunk as it arrives; a throw from `use` stops reading (the rest is drained, unread). */
 function eachChunk(req: IncomingMessage, use: (chunk: Uint8Array) => void): Promise<void> {
@@ -39,7 +64,7 @@ function eachChunk(req: IncomingMessage, use: (chunk: Uint8Array) => void): Prom
       if (failed) return;
       failed = true;
       req.off("data", onData);
-      req.resume();
+      discardNodeBody(req);
       reject(err);
     };
     const onData = (chunk: Uint8Array) => {

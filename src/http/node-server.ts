@@ -50,8 +50,8 @@ class NodeChatExchange implements ChatExchange {
     return pathOf(this.req.url);
   }
 
-  readJson(thresholdBytes: number) {
-    return readNodeJsonBody(this.req, thresholdBytes);
+  readJson(thresholdBytes: number, maxBytes: number) {
+    return readNodeJsonBody(this.req, thresholdBytes, maxBytes);
   }
 
   discard(): void {

@@ -25,7 +25,8 @@ export interface ChatExchange {
   /** For the operator's log line. */
   path(): string;
   /** Reads the JSON body, decoding data URLs of at least `thresholdBytes` into bytes as it streams in. */
-  readJson(thresholdBytes: number): Promise<{ json: unknown; attachments: AttachmentLookup }>;
+  /** The JSON body, with data URLs above `thresholdBytes` taken out; a body above `maxBytes` (MAX_REQUEST_BYTES) is a 413. */
+  readJson(thresholdBytes: number, maxBytes: number): Promise<{ json: unknown; attachments: AttachmentLookup }>;
   /** Drops a body that will not be read (the request was refused first). */
   discard(): void;
 }
@@ -64,7 +65,7 @@ export async function serveChat(deps: GatewayDeps, scope: RequestScope, exchange
       return errorReply(auth.error, { ...cors, ...auth.headers });
     }
     const threshold = auth.passthroughKey ? Infinity : deps.config.UPLOAD_THRESHOLD_BYTES;
-    const { json, attachments } = await exchange.readJson(threshold);
+    const { json, attachments } = await exchange.readJson(threshold, deps.config.MAX_REQUEST_BYTES);
     // The client key's limits, before the core calls the upstream (nothing is sent when they refuse).
     const model = requestedModel(json);
     const promptChars = () => JSON.stringify(json).length;

@@ -28,8 +28,8 @@ export class WebChatExchange implements ChatExchange {
     return new URL(this.request.url).pathname;
   }
 
-  readJson(thresholdBytes: number) {
-    return readJsonBodyWithAttachments(this.request, thresholdBytes);
+  readJson(thresholdBytes: number, maxBytes: number) {
+    return readJsonBodyWithAttachments(this.request, thresholdBytes, maxBytes);
   }
 
   discard(): void {

@@ -61,6 +61,9 @@ declare module "node:http" {
     url?: string;
     headers: Record<string, string | string[] | undefined>;
     rawHeaders: string[];
+    /** True once the whole message (the request body) has been received. */
+    readonly complete: boolean;
+    readonly destroyed: boolean;
     readonly socket: { remoteAddress?: string };
   }
   export class ClientRequest extends Writable {}

@@ -287,9 +287,9 @@ describe("POST /v1/chat/completions: huge and numerous values", () => {
     expect(err.message.length).toBeLessThan(2_000);
   });
 
-  it("a body declared larger than 32 MB is a 413 before it is read", async () => {
+  it("a body declared larger than MAX_REQUEST_BYTES is a 413 before it is parsed", async () => {
     const gw = startGateway();
-    const res = await post(gw, CHAT, JSON.stringify(chat()), { "content-length": String(33 * 1024 * 1024) });
+    const res = await post(gw, CHAT, JSON.stringify(chat()), { "content-length": String(101_000_000) });
     // The Request constructor may rewrite a lying content-length; either way the answer is a 4xx.
     await expectOpenAIError(gw, res);
   });
@@ -301,8 +301,8 @@ describe("POST /v1/chat/completions: huge and numerous values", () => {
     await expectCompletion(gw, await post(gw, CHAT, JSON.stringify(chat()), { "content-length": length }));
   });
 
-  it("a streamed body over 32 MB is a 413 (no content-length to trust)", async () => {
-    const gw = startGateway();
+  it("a streamed body over MAX_REQUEST_BYTES is a 413 (no content-length to trust)", async () => {
+    const gw = startGateway({ MAX_REQUEST_BYTES: String(32 * 1024 * 1024) });
     const chunk = new TextEncoder().encode(big(1024 * 1024));
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -642,7 +642,7 @@ describe("POST /v1/messages (Anthropic-shaped errors)", () => {
     expect(gw.logs.filter((l) => l.event === "upstream_failover")).toEqual([]);
   });
 
-  it("a body declared larger than 32 MB is a 413 in Anthropic's shape", async () => {
+  it("a body larger than 32 MB (Anthropic's own limit, for a body forwarded as it is) is a 413 in Anthropic's shape", async () => {
     const gw = startGateway();
     const chunk = new TextEncoder().encode(big(1024 * 1024));
     let sent = 0;

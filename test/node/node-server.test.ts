@@ -444,7 +444,8 @@ describe("the direct path answers exactly as the Hono route", () => {
     { name: "the key as x-api-key", body: valid, headers: { authorization: "", "x-api-key": CLIENT_KEY } },
     { name: "no Origin", body: valid, headers: { origin: "" } },
     { name: "an image data URL", body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }, { type: "text", text: "what is this?" }] }] }) },
-    { name: "a declared body above 32 MB", body: "{}", headers: { "content-length": String(40 * 1024 * 1024) } },
+    // Above MAX_REQUEST_BYTES (100 MB): refused at once, without waiting for the body.
+    { name: "a declared body above MAX_REQUEST_BYTES", body: "{}", headers: { "content-length": String(120_000_000) } },
     { name: "an upstream 429 on every key", body: valid, fault: { status: 429, retryAfterSeconds: 7 } },
     { name: "an upstream 400", body: valid, fault: { status: 400, message: "messages: text content blocks must be non-empty" } },
     { name: "an error in the middle of a stream", body: JSON.stringify(ask("x", { stream: true })), fault: { kind: "error-mid-stream", afterEvents: 4 } },
@@ -545,23 +546,23 @@ describe("routing on the Node server", () => {
 
 describe("request bodies on the direct path", () => {
   let gw: NodeGateway;
-  const shared = async () => (gw ??= await startNodeGateway("http", { UPLOAD_THRESHOLD_BYTES: "1024" }));
+  const shared = async () => (gw ??= await startNodeGateway("http", { UPLOAD_THRESHOLD_BYTES: "1024", MAX_REQUEST_BYTES: String(8 * 1024 * 1024) }));
 
-  it("refuses a declared content-length above 32 MB with a 413 without reading the body", async () => {
+  it("refuses a declared content-length above MAX_REQUEST_BYTES with a 413 without reading the body", async () => {
     const gw = await shared();
     const before = gw.messagesCalls().length;
     // Only the headers and two bytes are ever sent: the answer cannot have waited for the body.
-    const res = await rawRequest(gw.url, "/v1/chat/completions", { headers: auth({ "content-length": String(40 * 1024 * 1024) }), pieces: ["{}"], leaveOpen: true });
+    const res = await rawRequest(gw.url, "/v1/chat/completions", { headers: auth({ "content-length": String(10 * 1024 * 1024) }), pieces: ["{}"], leaveOpen: true });
     expect(res.status).toBe(413);
     expect((JSON.parse(res.text) as { error: { code: string } }).error.code).toBe("request_too_large");
     expect(gw.messagesCalls()).toHaveLength(before);
   });
 
-  it("refuses a chunked body (no content-length) with a 413 once it grows past 32 MB", async () => {
+  it("refuses a chunked body (no content-length) with a 413 once it grows past MAX_REQUEST_BYTES", async () => {
     const gw = await shared();
     const before = gw.messagesCalls().length;
     const mb = new Uint8Array(1024 * 1024).fill(0x78); // "xxx…", inside a string that never ends
-    const pieces = [encoder.encode('{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"'), ...Array.from({ length: 34 }, () => mb)];
+    const pieces = [encoder.encode('{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"'), ...Array.from({ length: 10 }, () => mb)];
     const res = await rawRequest(gw.url, "/v1/chat/completions", { headers: auth(), pieces });
     expect(res.status).toBe(413);
     expect((JSON.parse(res.text) as { error: { code: string } }).error.code).toBe("request_too_large");

@@ -6,6 +6,7 @@ import { clip, GatewayError, invalidRequest } from "../../errors";
 import { keyHash } from "../../uploads/tracker";
 import { keyOfRecord, visibleTo } from "../../uploads/client-files";
 import { noUsableKey, poolRateLimited } from "../../pool/failover";
+import { readFormData } from "../json-body";
 import { upstreamKeys } from "../../config";
 
 /** The Files API's own limit per file. */
@@ -34,9 +35,8 @@ export function toFileObject(rec: UploadRecord) {
 export function registerFiles(app: Hono<GatewayEnv>): void {
   app.post("/files", async (c) => {
     const deps = c.get("deps");
-    const form = await c.req.formData().catch(() => {
-      throw invalidRequest("Expected a multipart/form-data body with a `file` part and a `purpose` field.", "file");
-    });
+    const form = await readFormData(c.req.raw, deps.config.MAX_REQUEST_BYTES);
+    if (!form) throw invalidRequest("Expected a multipart/form-data body with a `file` part and a `purpose` field.", "file");
     const file = form.get("file");
     if (!file || typeof file === "string") throw invalidRequest("Missing `file`: send the file as a multipart part named `file`.", "file");
     if (file.size > MAX_FILE_BYTES) throw new GatewayError(413, `file: ${file.size} bytes exceeds the 500 MB limit of the Anthropic Files API`, "invalid_request_error", "file", "file_too_large");

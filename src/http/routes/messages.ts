@@ -3,9 +3,9 @@ import type { GatewayEnv } from "../app-env";
 import { GatewayError } from "../../errors";
 import { anthropicHeaders, upstreamUrl } from "../../platforms/anthropic/client";
 import { poolFor, callWithFailover } from "../../pool/dispatch";
+import { readBodyBytes } from "../json-body";
 import { restrictedPool } from "../../pool/member-pool";
 import { adapterAsUpstream } from "../../platforms/adapter";
-import { MAX_BODY_BYTES } from "../json-body";
 import { conversationAffinity } from "../../pool/affinity";
 import { redactSecrets } from "../../log";
 import { admit, settle, withGateHeaders, type Gate } from "../../tenancy/gate";
@@ -35,6 +35,9 @@ const ANTHROPIC_TYPE: Record<number, string> = {
   504: "timeout_error",
 };
 
+/** The Anthropic API's limit on one request's body (the Messages API: 32 MB). */
+const ANTHROPIC_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
 function anthropicError(err: GatewayError): Response {
   const body = { type: "error", error: { type: ANTHROPIC_TYPE[err.status] ?? "api_error", message: redactSecrets(err.message) } };
   return new Response(JSON.stringify(body), { status: err.status, headers: { "content-type": "application/json", ...err.headers } });
@@ -46,11 +49,11 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
   const { config } = deps;
   let gate: Gate | undefined;
   try {
-    const declared = Number(c.req.header("content-length") ?? "0");
-    if (declared > MAX_BODY_BYTES) throw new GatewayError(413, `Request body too large: ${declared} bytes > ${MAX_BODY_BYTES} bytes.`, "invalid_request_error");
-    const raw = await c.req.raw.arrayBuffer();
-    // A chunked body declares no length: check what actually arrived.
-    if (raw.byteLength > MAX_BODY_BYTES) throw new GatewayError(413, `Request body too large: ${raw.byteLength} bytes > ${MAX_BODY_BYTES} bytes.`, "invalid_request_error");
+    // The body is forwarded untouched (no attachment offload), so Anthropic's own request
+    // limit is the useful one when it is the lower: a larger body would only be held in
+    // memory to be refused upstream.
+    const maxBytes = Math.min(config.MAX_REQUEST_BYTES, ANTHROPIC_MAX_REQUEST_BYTES);
+    const raw = await readBodyBytes(c.req.raw, maxBytes, maxBytes < config.MAX_REQUEST_BYTES ? "the Anthropic API's 32 MB request limit: /v1/messages forwards the body as it is" : "MAX_REQUEST_BYTES");
     let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder().decode(raw));
