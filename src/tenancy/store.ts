@@ -1,23 +1,16 @@
-import type { BudgetPeriod } from "./limits";
+import type { KeyPolicy } from "./limits";
 
 /**
  * Where managed client keys and usage live: a SQLite-backed Durable Object on Workers
  * (ClientKeysDO), a node:sqlite file under DATA_DIR on Node. Both run the same SQL
  * (sql-store.ts) behind this interface.
+ *
+ * A key record is its policy (the fields the limits read) plus what the store keeps beside it.
  */
-export interface ClientKeyRecord {
-  id: string;
-  name: string;
+export interface ClientKeyRecord extends KeyPolicy {
   /** Hex SHA-256 of the key: how a presented key is found. The key itself is never stored. */
   keyHash: string;
   last4: string;
-  disabled: boolean;
-  expiresAt: number | null;
-  models: string[] | null;
-  rpm: number | null;
-  tpm: number | null;
-  budgetPico: number | null;
-  budgetPeriod: BudgetPeriod;
   createdAt: number;
   updatedAt: number;
   lastUsedAt: number | null;
