@@ -90,7 +90,7 @@ function ender(deps: GatewayDeps, scope: RequestScope, input: ChatInput, plan: C
     const onAnswered = input.client.onAnswered;
     if (onAnswered) {
       try {
-        onAnswered({ tenant: input.client.tenant, model: plan.profile.id, usage: how.usage, error: how.error });
+        onAnswered({ tenant: input.client.tenant, model: plan.profile.id, usage: how.usage, error: how.error, outputChars: how.outputChars ?? 0 });
       } catch (err) {
         deps.log.error("usage_hook_failed", { error: err instanceof Error ? err.message : String(err) });
       }
