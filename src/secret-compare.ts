@@ -1,4 +1,4 @@
-/** Secrets are compared here, once, in constant time: client keys by auth (http/middleware/auth.ts) and by mirror mode (pool/passthrough.ts). */
+/** Secrets are compared here, once, in constant time: client keys by auth (http/middleware/auth.ts) and by mirror mode (pool/passthrough.ts), the admin key by the admin API (http/routes/admin.ts). */
 
 /** Read access to request headers: a web Headers, or the Node server's IncomingMessage headers. */
 export interface HeaderLookup {
@@ -23,4 +23,9 @@ export function matchesAnyKey(presented: string, keys: readonly string[]): boole
     matched |= diff === 0 ? 1 : 0;
   }
   return matched === 1;
+}
+
+/** One secret against one expected value; an empty expected value matches nothing. */
+export function secretEquals(presented: string, expected: string): boolean {
+  return matchesAnyKey(presented, [expected]);
 }

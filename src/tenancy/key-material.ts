@@ -52,18 +52,6 @@ export function last4(key: string): string {
   return key.slice(-4);
 }
 
-/**
- * Compares two secrets without an early exit: the time depends only on the length of
- * `presented` (the caller's own). Callers compare fixed-length digests, so lengths match.
- */
-export function constantTimeEqual(presented: string, expected: string): boolean {
-  let diff = presented.length ^ expected.length;
-  const n = presented.length;
-  const m = expected.length || 1;
-  for (let i = 0; i < n; i++) diff |= presented.charCodeAt(i) ^ (expected.charCodeAt(i % m) || 0);
-  return diff === 0;
-}
-
 function hex(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += b.toString(16).padStart(2, "0");

@@ -3,7 +3,8 @@ import type { GatewayEnv } from "../app-env";
 import { GatewayError } from "../../errors";
 import { errorResponse } from "../../openai/errors";
 import { AdminInputError, AdminService, usageCsv } from "../../tenancy/admin";
-import { constantTimeEqual, hashKey } from "../../tenancy/key-material";
+import { hashKey } from "../../tenancy/key-material";
+import { secretEquals } from "../../secret-compare";
 import type { Tenancy } from "../../tenancy/tenancy";
 
 /**
@@ -17,7 +18,7 @@ export async function adminRefusal(authorization: string | null | undefined, adm
   }
   const m = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "");
   const [presented, expected] = await Promise.all([hashKey(m?.[1]?.trim() ?? ""), hashKey(adminKey)]);
-  if (constantTimeEqual(presented, expected)) return null;
+  if (secretEquals(presented, expected)) return null;
   return new GatewayError(401, "Missing or incorrect admin key. Send ADMIN_KEY as `Authorization: Bearer <ADMIN_KEY>`; client keys do not open the admin API.", "authentication_error", null, "invalid_admin_key", { "www-authenticate": 'Bearer realm="claude2api admin"' });
 }
 
