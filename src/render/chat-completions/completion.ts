@@ -8,7 +8,8 @@ import { annotateBlocks, chatAnnotation } from "../../translate/citations";
 import { reasoningDetails, type ReasoningDetail } from "../../translate/reasoning-details";
 import { resultError, serverToolErrorText } from "../../translate/server-tools";
 
-export interface ResponseContext {
+/** One chat completion being rendered: its id, time and model as the client named it, and the request's rendering choices. */
+export interface ChatCompletionContext {
   id: string; // "chatcmpl-…", one per request/stream
   created: number; // unix seconds
   model: string; // the model name AS THE CLIENT ASKED (e.g. "claude-sonnet-4-5-think")
@@ -33,7 +34,7 @@ export type ChatCompletionResult = Omit<ChatCompletion, "choices" | "usage"> & {
  * How reasoning is shown. `<think>` tags inside a structured-output answer would make
  * the JSON unparseable, so think_tags falls back to hidden there.
  */
-export function reasoningMode(ctx: Pick<ResponseContext, "reasoningOutput" | "structuredOutput">): ResponseContext["reasoningOutput"] {
+export function reasoningMode(ctx: Pick<ChatCompletionContext, "reasoningOutput" | "structuredOutput">): ChatCompletionContext["reasoningOutput"] {
   return ctx.reasoningOutput === "think_tags" && ctx.structuredOutput ? "hidden" : ctx.reasoningOutput;
 }
 
@@ -43,7 +44,7 @@ export const THINKING_SEPARATOR = "\n\n";
 /** A non-streamed Anthropic Message → an OpenAI chat.completion, plus what to remember for the next turn. */
 export function translateMessage(
   msg: AnthropicMessage,
-  ctx: ResponseContext,
+  ctx: ChatCompletionContext,
 ): { completion: ChatCompletionResult; thinking: ThinkingCapture | null } {
   const mode = reasoningMode(ctx);
   const forcedTool = ctx.structuredOutput?.mode === "tool" ? ctx.structuredOutput.toolName : null;

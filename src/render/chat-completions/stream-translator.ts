@@ -2,13 +2,13 @@ import type { AnthropicContentBlock } from "../../platforms/anthropic/types";
 import type { FinishReason } from "../../openai/types";
 import type { AnthropicEventSink, AnthropicStreamEvent, StreamError } from "../../platforms/anthropic/events";
 import { refusalText, toFinishReason, type RefusalDetails } from "../../translate/finish-reason";
-import { reasoningMode, THINKING_SEPARATOR, type ResponseContext, type ThinkingCapture } from "./completion";
+import { reasoningMode, THINKING_SEPARATOR, type ChatCompletionContext, type ThinkingCapture } from "./completion";
 import { CitationTracker, type ClaudeCitation } from "../../translate/citations";
 import { encryptedPiece, signaturePiece, textPiece, type ReasoningDetail } from "../../translate/reasoning-details";
 import { resultError, serverToolErrorText, webSearchCalls, type WebSearchCall } from "../../translate/server-tools";
 
 /** What the translator reads of the render context (the chunk ids belong to the writer). */
-export type TranslatorContext = Pick<ResponseContext, "reasoningOutput" | "structuredOutput" | "legacyFunctions" | "reasoningDetails">;
+export type TranslatorContext = Pick<ChatCompletionContext, "reasoningOutput" | "structuredOutput" | "legacyFunctions" | "reasoningDetails">;
 import { mergeUsage, toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
 
 /** A citation and the span of the content it backs (UTF-16 indices into everything sent as content). */
@@ -121,7 +121,7 @@ export class StreamTranslator implements AnthropicEventSink {
   done = false;
 
   readonly #w: DeltaWriter;
-  readonly #mode: ResponseContext["reasoningOutput"];
+  readonly #mode: ChatCompletionContext["reasoningOutput"];
   readonly #forcedTool: string | null;
   readonly #legacy: boolean;
   readonly #includeUsage: boolean;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildResponse, fromChatCompletion, messageTexts, newFunctionCallId, newMessageId, newReasoningId, newResponseId, toResponsesUsage, type ResponseContext } from "./output";
+import { buildResponse, fromChatCompletion, messageTexts, newFunctionCallId, newMessageId, newReasoningId, newResponseId, toResponsesUsage, type ResponseObjectContext } from "./output";
 import { parseResponsesRequest } from "../../openai/responses-schema";
 
-const ctx = (body: Record<string, unknown> = {}): ResponseContext => ({
+const ctx = (body: Record<string, unknown> = {}): ResponseObjectContext => ({
   id: "resp_test",
   createdAt: 1_700_000_000,
   req: parseResponsesRequest({ model: "claude-sonnet-4-5", input: "hi", ...body }),

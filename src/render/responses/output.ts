@@ -35,7 +35,7 @@ export interface ChatUsageLike {
 }
 
 /** What every rendering of one response shares: its id, time, and the request it echoes. */
-export interface ResponseContext {
+export interface ResponseObjectContext {
   id: string;
   createdAt: number;
   req: ResponsesRequest;
@@ -73,7 +73,7 @@ export type Status = "in_progress" | "completed" | "incomplete" | "failed";
  * refusal part, as OpenAI answers one.
  */
 export function buildResponse(
-  ctx: ResponseContext,
+  ctx: ResponseObjectContext,
   status: Status,
   output: ResponseOutputItem[],
   usage: ResponseUsage | null,
@@ -141,7 +141,7 @@ export const functionCallItem = (id: string, callId: string, name: string, args:
 });
 
 /** A non-streamed answer, as its chat completion object → the Response object. */
-export function fromChatCompletion(completion: ChatCompletionLike, ctx: ResponseContext, searches: readonly WebSearchCall[] = []): OpenAIResponse {
+export function fromChatCompletion(completion: ChatCompletionLike, ctx: ResponseObjectContext, searches: readonly WebSearchCall[] = []): OpenAIResponse {
   const choice = completion.choices[0];
   const output: ResponseOutputItem[] = [];
   const message = choice?.message;

@@ -15,7 +15,7 @@ import {
   newReasoningId,
   reasoningItem,
   toResponsesUsage,
-  type ResponseContext,
+  type ResponseObjectContext,
 } from "./output";
 
 type Open =
@@ -41,7 +41,7 @@ export class ResponsesEventWriter implements DeltaWriter {
   #ended = false;
   #failed = false;
 
-  constructor(private readonly ctx: ResponseContext) {}
+  constructor(private readonly ctx: ResponseObjectContext) {}
 
   get ended(): boolean {
     return this.#ended;
@@ -274,7 +274,7 @@ export interface ResponsesStreamOptions {
  * `response.created` at once, then the items as the events bring them. A stream that
  * fails, or that the client leaves, is a failed response, never a silently complete one.
  */
-export function responsesEvents(events: AnthropicEventSource, ctx: ResponseContext, translate: TranslatorContext, opts: ResponsesStreamOptions): ReadableStream<Uint8Array> {
+export function responsesEvents(events: AnthropicEventSource, ctx: ResponseObjectContext, translate: TranslatorContext, opts: ResponsesStreamOptions): ReadableStream<Uint8Array> {
   const writer = new ResponsesEventWriter(ctx);
   const translator = new StreamTranslator(translate, writer, true);
   translator.out = writer.start();
