@@ -3,7 +3,7 @@ import { FILES_BETA } from "../platforms/anthropic/files";
 import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../platforms/anthropic/types";
 import type { Logger, RequestScope } from "../deps";
 import { GatewayError, invalidRequest } from "../errors";
-import { base64DecodedLength, decodeBase64 } from "./base64";
+import { base64DecodedLength, decodeBase64 } from "../attachments/base64";
 import { keyHash, sha256Hex, toHex, type UploadTracker } from "./tracker";
 import type { AttachmentLookup } from "../attachments/table";
 
