@@ -1,7 +1,7 @@
 import type { AnthropicContentBlock, AnthropicMessage } from "../../platforms/anthropic/types";
 import type { ChatCompletion, ChatCompletionMessageToolCall, FinishReason } from "../../openai/types";
 import type { ChatCompletionMessage } from "openai/resources/chat/completions/completions";
-import { refusalText, toFinishReason } from "../../translate/finish-reason";
+import { chatFinishReason, refusalText } from "../../translate/finish-reason";
 import type { ThinkingCapture } from "../../translate/reasoning";
 import { toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
 import { annotateBlocks, chatAnnotation } from "../../translate/citations";
@@ -106,9 +106,7 @@ export function translateMessage(
   annotations.push(...(annotateBlocks(blocks as never, chatAnnotation, offset) as typeof annotations));
   if (content === "" && toolCalls.length > 0) content = null;
 
-  let finish = toFinishReason(msg.stop_reason);
-  if (toolCalls.length > 0) finish = "tool_calls";
-  else if (finish === "tool_calls") finish = "stop";
+  const finish = chatFinishReason(msg.stop_reason, toolCalls.length > 0, ctx.legacyFunctions);
 
   const message: AssistantMessage = {
     role: "assistant",
@@ -119,7 +117,6 @@ export function translateMessage(
   if (ctx.reasoningDetails && mode !== "hidden" && signed.length > 0) message.reasoning_details = reasoningDetails(signed as never);
   if (toolCalls.length > 0 && ctx.legacyFunctions) {
     message.function_call = (toolCalls[0] as Extract<ChatCompletionMessageToolCall, { type: "function" }>).function;
-    finish = "function_call";
   } else if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (annotations.length > 0 && structured === null) message.annotations = annotations;
 

@@ -67,6 +67,11 @@ export function toResponsesUsage(u: ChatUsageLike | null | undefined): ResponseU
 
 export type Status = "in_progress" | "completed" | "incomplete" | "failed";
 
+/** A finished answer's status by its chat finish_reason: cut by max_output_tokens ("length") is `incomplete`. */
+export function finishedStatus(finishReason: string | null | undefined): "completed" | "incomplete" {
+  return finishReason === "length" ? "incomplete" : "completed";
+}
+
 /**
  * The Response object. `length` (max_output_tokens reached) is `incomplete` with
  * `incomplete_details.reason: "max_output_tokens"`; a refusal stays `completed` with a
@@ -154,7 +159,7 @@ export function fromChatCompletion(completion: ChatCompletionLike, ctx: Response
   if (message?.refusal) content.push({ type: "refusal", refusal: message.refusal });
   if (content.length) output.push(messageItem(newMessageId(), "completed", content));
   for (const call of message?.tool_calls ?? []) if (call.function) output.push(functionCallItem(newFunctionCallId(), call.id, call.function.name, call.function.arguments, "completed"));
-  const status = choice?.finish_reason === "length" ? "incomplete" : "completed";
+  const status = finishedStatus(choice?.finish_reason);
   return buildResponse(ctx, status, output, toResponsesUsage(completion.usage));
 }
 

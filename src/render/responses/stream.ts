@@ -8,6 +8,7 @@ import type { WebSearchCall } from "../../translate/server-tools";
 import { renderEventStream } from "../event-stream";
 import {
   buildResponse,
+  finishedStatus,
   functionCallItem,
   messageItem,
   newFunctionCallId,
@@ -150,7 +151,7 @@ export class ResponsesEventWriter implements DeltaWriter {
   done(): string {
     if (!this.#ended) {
       this.#close();
-      const status = this.#finish === "length" ? "incomplete" : "completed";
+      const status = finishedStatus(this.#finish);
       this.#event(status === "completed" ? "response.completed" : "response.incomplete", { response: buildResponse(this.ctx, status, this.output, this.#usage) });
       this.#ended = true;
     }
