@@ -18,8 +18,8 @@ const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) 
 
 /** Hex SHA-256 of text (UTF-8) or bytes. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  // Node's crypto.subtle copies its input before hashing: 20 MB more at the peak of a 20 MB
-  // attachment. An incremental hash reads the caller's bytes in place.
+  // Node's crypto.subtle copies its input before hashing: a second copy of a large
+  // attachment at the peak. An incremental hash reads the caller's bytes in place.
   if (nodeCrypto && typeof data !== "string" && data.byteLength > 1 << 20) {
     const h = nodeCrypto.createHash("sha256");
     for (let i = 0; i < data.byteLength; i += 1 << 20) h.update(data.subarray(i, i + (1 << 20)));

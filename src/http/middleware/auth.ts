@@ -26,7 +26,7 @@ export function presentedKey(headers: HeaderLookup): string | undefined {
  * presented key's characters (the client's own, known length), reading each configured key
  * cyclically, so neither the position of a match nor the length or content of a configured
  * key shows in timing. Synchronous and digest-free: hashing the presented key with
- * `crypto.subtle.digest` cost an async hop and 13 % of the Node request path's CPU.
+ * `crypto.subtle.digest` would add an async hop and a digest to every request.
  * Returns the index of the matching key (its usage is recorded under it), or -1.
  */
 export function matchingKeyIndex(presented: string, keys: readonly string[]): number {
