@@ -1,7 +1,7 @@
 /**
- * Client key material: how managed keys are made, stored (hashSecret's hash, never the key) and
- * compared, and how the static APIKEY keys get stable ids. Nothing here is stored or
- * logged in the clear except the key's last four characters.
+ * Client key material: how managed keys are made and recognised, and how the static APIKEY
+ * keys get stable ids. Keys are stored as hashSecret's hash (src/hash.ts), never in the
+ * clear, and compared in src/secret-compare.ts; only the last four characters are shown.
  */
 import { hashSecret, toHex } from "../hash";
 
@@ -35,18 +35,6 @@ export async function staticKeyId(key: string): Promise<string> {
 /** The last four characters, the only part of a key that is ever shown. */
 export function last4(key: string): string {
   return key.slice(-4);
-}
-
-/**
- * Compares two secrets without an early exit: the time depends only on the length of
- * `presented` (the caller's own). Callers compare fixed-length digests, so lengths match.
- */
-export function constantTimeEqual(presented: string, expected: string): boolean {
-  let diff = presented.length ^ expected.length;
-  const n = presented.length;
-  const m = expected.length || 1;
-  for (let i = 0; i < n; i++) diff |= presented.charCodeAt(i) ^ (expected.charCodeAt(i % m) || 0);
-  return diff === 0;
 }
 
 function base64url(bytes: Uint8Array): string {

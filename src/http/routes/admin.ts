@@ -3,7 +3,7 @@ import type { GatewayEnv } from "../app-env";
 import { GatewayError } from "../../errors";
 import { errorResponse } from "../../openai/errors";
 import { AdminInputError, AdminService, usageCsv } from "../../tenancy/admin";
-import { constantTimeEqual } from "../../tenancy/key-material";
+import { constantTimeEqual } from "../../secret-compare";
 import { hashSecret } from "../../hash";
 import type { Tenancy } from "../../tenancy/tenancy";
 
