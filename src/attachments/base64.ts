@@ -1,8 +1,9 @@
 import { ByteBuilder } from "./byte-builder";
 
 /**
- * Base64, the one module for it: lengths, whole-string decoding, encoding, and the span
- * decoder that takes attachments out of a JSON body while it is read.
+ * Base64, the one module for it: lengths, whole-string decoding, encoding (also base64url,
+ * for JWTs and generated keys), and the span decoder that takes attachments out of a JSON
+ * body while it is read.
  */
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -179,4 +180,9 @@ export function encodeBase64(bytes: Uint8Array): string {
   const b = new ByteBuilder(base64Length(bytes.byteLength));
   encodeBase64Into(bytes, b);
   return new TextDecoder().decode(b.view());
+}
+
+/** Unpadded base64url of `bytes` (RFC 4648 §5), as JWTs and URL-safe keys use it. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return encodeBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }

@@ -4,13 +4,14 @@
  * clear, and compared in src/secret-compare.ts; only the last four characters are shown.
  */
 import { hashSecret, toHex } from "../hash";
+import { encodeBase64Url } from "../attachments/base64";
 
 /** Managed keys start with this, so the gateway knows a presented key is worth a lookup. */
 export const MANAGED_KEY_PREFIX = "sk-c2a-";
 
 /** 32 random bytes (256 bits) as base64url: `sk-c2a-` + 43 characters. */
 export function newClientKey(): string {
-  return MANAGED_KEY_PREFIX + base64url(crypto.getRandomValues(new Uint8Array(32)));
+  return MANAGED_KEY_PREFIX + encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 /** Ids for managed keys: `key_` + 16 random hex characters (not secret, not derived from the key). */
@@ -35,10 +36,4 @@ export async function staticKeyId(key: string): Promise<string> {
 /** The last four characters, the only part of a key that is ever shown. */
 export function last4(key: string): string {
   return key.slice(-4);
-}
-
-function base64url(bytes: Uint8Array): string {
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
