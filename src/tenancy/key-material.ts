@@ -27,7 +27,8 @@ export function looksManaged(key: string): boolean {
 /**
  * A stable id for a static APIKEY key: `key_static_` + 12 hex characters of a hash of it.
  * The same key gets the same id on every isolate and after a restart, so its usage rows
- * add up; the id reveals nothing usable about a high-entropy key.
+ * add up (so its form must not change: src/hash.test.ts pins it); the id reveals nothing
+ * usable about a high-entropy key.
  */
 export async function staticKeyId(key: string): Promise<string> {
   return "key_static_" + (await hashSecret("claude2api static key id\0" + key)).slice(0, 12);
