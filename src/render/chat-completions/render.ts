@@ -25,7 +25,7 @@ export function renderChatCompletion(result: ChatResult): Rendered {
     includeUsage: result.includeUsage,
     keepAliveMs: result.keepAliveMs,
     signal: result.signal,
-    onComplete: (summary) => result.end({ usage: summary.anthropicUsage, thinking: summary.thinking, error: summary.error }),
+    onComplete: (summary) => result.end({ usage: summary.anthropicUsage, thinking: summary.thinking, error: summary.error, outputChars: summary.outputChars }),
   });
   return { headers: sseHeaders(result.headers), body };
 }

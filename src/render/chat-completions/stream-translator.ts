@@ -52,6 +52,11 @@ export interface StreamSummary {
   thinking: ThinkingCapture | null;
   error: StreamError | null;
   finishReason: FinishReason | null;
+  /**
+   * Characters of answer sent so far (content, reasoning, tool arguments): what an answer
+   * cut off before the upstream reported its output tokens is estimated from.
+   */
+  outputChars: number;
 }
 
 export { LOST } from "../../platforms/anthropic/events";
@@ -148,6 +153,7 @@ export class StreamTranslator implements AnthropicEventSink {
   readonly #citations = new CitationTracker<CitedSpan>((citation, start, end) => ({ citation, start, end }));
   readonly #servers = new Map<string, { type: string; id: string; name: string; input: unknown }>();
   #serverErrors: string[] = [];
+  #outputChars = 0;
 
   constructor(ctx: TranslatorContext, writer: DeltaWriter, includeUsage: boolean) {
     this.#w = writer;
@@ -211,7 +217,7 @@ export class StreamTranslator implements AnthropicEventSink {
 
   summary(): StreamSummary {
     const thinking = this.#toolIds.length > 0 && this.#signed.length > 0 ? { toolCallIds: this.#toolIds, blocks: this.#signed } : null;
-    return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, anthropicUsage: this.#sawUsage ? this.#usage : null, thinking, error: this.#error, finishReason: this.#finish };
+    return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, anthropicUsage: this.#sawUsage ? this.#usage : null, thinking, error: this.#error, finishReason: this.#finish, outputChars: this.#outputChars };
   }
 
   #addUsage(u: UpstreamUsage | null | undefined): void {
@@ -332,6 +338,7 @@ export class StreamTranslator implements AnthropicEventSink {
         } else if (block.kind === Kind.Structured) {
           block.args = true;
           this.#answered = true;
+          this.#outputChars += fragment.length;
           this.out += this.#w.content(fragment);
         }
         return;
@@ -361,7 +368,10 @@ export class StreamTranslator implements AnthropicEventSink {
         if (text === null && annotations.length === 0) return;
         if (this.#thinkOpen) this.#closeThink();
         if (text) this.#answered = true;
-        if (text) this.#citations.emitted(text);
+        if (text) {
+          this.#citations.emitted(text);
+          this.#outputChars += text.length;
+        }
         this.out += this.#w.cited(text, annotations);
         return;
       }
@@ -382,7 +392,7 @@ export class StreamTranslator implements AnthropicEventSink {
         if (!block.args) this.out += this.#toolArgs(block, block.startInput || "{}");
         return;
       case Kind.Structured:
-        if (!block.args) this.out += this.#w.content(block.startInput || "{}");
+        if (!block.args) this.out += this.#content(block.startInput || "{}");
         return;
       default:
         return;
@@ -390,6 +400,7 @@ export class StreamTranslator implements AnthropicEventSink {
   }
 
   #toolArgs(block: Block, fragment: string): string {
+    this.#outputChars += fragment.length;
     return this.#legacy ? this.#w.functionArgs(fragment) : this.#w.toolArgs(block.call, fragment);
   }
 
@@ -407,12 +418,15 @@ export class StreamTranslator implements AnthropicEventSink {
   /** Every piece of content goes through here: citation spans count what the client got. */
   #content(text: string): string {
     this.#citations.emitted(text);
+    this.#outputChars += text.length;
     return this.#w.content(text);
   }
 
   #thinking(block: Block, text: string): void {
     const first = block.parts.length === 0;
     block.parts.push(text);
+    // Hidden or not, thinking is billed as output.
+    if (this.#mode !== "think_tags") this.#outputChars += text.length;
     if (this.#mode === "hidden") return;
     const piece = first && this.#reasoned ? THINKING_SEPARATOR + text : text;
     this.#reasoned = true;

@@ -34,7 +34,7 @@ export function renderResponse(result: ChatResult, ctx: ResponseObjectContext, k
     signal: result.signal,
     onComplete: (summary, output) => {
       if (!summary.error) keep(output);
-      result.end({ usage: summary.anthropicUsage, thinking: summary.thinking, error: summary.error });
+      result.end({ usage: summary.anthropicUsage, thinking: summary.thinking, error: summary.error, outputChars: summary.outputChars });
     },
   });
   return { headers: sseHeaders(result.headers), body };
