@@ -99,8 +99,9 @@ function validateImage(block: Block, path: string, ctx: RequestContext, files: F
 function validateFileSource(block: Block, path: string, plainTags: string[], ctx: RequestContext, files: FileOwnerLookup): void {
   const source = block.source ?? {};
   if (source.type !== "file") return;
-  // Under 2023-06-01 the file source exists only in the beta schema.
-  if (ctx.version === "2023-06-01" && !ctx.betas.has(FILES_BETA)) {
+  // Under 2023-06-01 the file source exists only in the beta schema; Bedrock and Vertex have
+  // no Files API at all, so their schema lacks it whatever the headers say.
+  if ((ctx.version === "2023-06-01" && !ctx.betas.has(FILES_BETA)) || ctx.platform !== undefined) {
     const expected = plainTags.map((t) => `'${t}'`).join(", ");
     throw invalidRequest(`${path}.source: Input tag 'file' found using 'type' does not match any of the expected tags: ${expected}`);
   }

@@ -1,4 +1,5 @@
 import { ApiError } from "./api-error";
+import { base62 } from "./ids";
 import type { RequestContext } from "./request-context";
 import type { CreateMessage } from "./bedrock-front";
 
@@ -83,13 +84,11 @@ export class VertexFront {
     // Vertex's own version; the newest Anthropic SDKs write their API version here instead, which it takes too.
     const version = body.anthropic_version === "vertex-2023-10-16" ? "2023-06-01" : body.anthropic_version;
     if (version !== "2023-06-01" && version !== "2026-10-21") return anthropicError(400, "invalid_request_error", `anthropic_version: Input should be 'vertex-2023-10-16'`);
-    if (JSON.stringify(body.messages ?? null).includes('"type":"file"')) {
-      return anthropicError(400, "invalid_request_error", "messages: file sources are not supported on Vertex AI (there is no Files API); send the content inline as base64.");
-    }
     const { anthropic_version: _v, ...rest } = body;
     const stream = method === "streamRawPredict" && rest.stream === true;
     const betas = new Set((request.headers.get("anthropic-beta") ?? "").split(",").map((b) => b.trim()).filter(Boolean));
-    const ctx: RequestContext = { apiKey: grant.email, version, betas, signal: request.signal };
+    // `platform` refuses `file` sources as Vertex's schema does (there is no Files API).
+    const ctx: RequestContext = { apiKey: grant.email, version, betas, signal: request.signal, platform: "vertex" };
     try {
       const anthropicBody = { ...rest, model };
       if (!stream) delete anthropicBody.stream;
@@ -165,6 +164,11 @@ function oauthError(status: number, error: string, description: string): Respons
   return new Response(JSON.stringify({ error, error_description: description }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
 }
 
+/**
+ * The model's own errors keep Anthropic's envelope on Vertex, with a `req_vrtx_` request id in
+ * the body (recorded Vertex 400s: coder/xum#2922, poe-platform/poe-code#25).
+ */
 function anthropicError(status: number, type: string, message: string): Response {
-  return new Response(JSON.stringify({ type: "error", error: { type, message } }), { status, headers: { "content-type": "application/json" } });
+  const body = { type: "error", error: { type, message }, request_id: `req_vrtx_011C${base62(20)}` };
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }
