@@ -1,5 +1,6 @@
 import { ApiError } from "./api-error";
 import { base62 } from "./ids";
+import { parseJsonBody } from "./json-body";
 import type { RequestContext } from "./request-context";
 import type { CreateMessage } from "./bedrock-front";
 
@@ -53,12 +54,8 @@ export class VertexFront {
       record(Object.fromEntries(new URLSearchParams(text)), null);
       return this.token(request, url, text);
     }
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = undefined;
-    }
+    const parsed = text ? parseJsonBody(text) : { ok: true as const, value: null };
+    const body: any = parsed.ok ? parsed.value : undefined;
     const m = PREDICT.exec(url.pathname);
     if (!m || request.method !== "POST") {
       record(body, null);
@@ -77,8 +74,10 @@ export class VertexFront {
     }
     const model = /^claude-[a-z0-9-]+(@\d{8})?$/.test(modelId) ? modelId.replace("@", "-") : undefined;
     if (!model) return googleError(404, "NOT_FOUND", `Publisher Model \`${resource}\` not found.`);
-    if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-      return anthropicError(400, "invalid_request_error", "There was an error parsing the body of your request");
+    // The model's own parser answers a broken body (Vertex forwards it as is).
+    if (!parsed.ok) return anthropicError(400, "invalid_request_error", parsed.message);
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      return anthropicError(400, "invalid_request_error", "body: Input should be a valid dictionary");
     }
     if ("model" in body) return anthropicError(400, "invalid_request_error", "model: Extra inputs are not permitted");
     // Vertex's own version; the newest Anthropic SDKs write their API version here instead, which it takes too.
