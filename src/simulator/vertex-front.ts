@@ -75,14 +75,14 @@ export class VertexFront {
     const model = /^claude-[a-z0-9-]+(@\d{8})?$/.test(modelId) ? modelId.replace("@", "-") : undefined;
     if (!model) return googleError(404, "NOT_FOUND", `Publisher Model \`${resource}\` not found.`);
     // The model's own parser answers a broken body (Vertex forwards it as is).
-    if (!parsed.ok) return anthropicError(400, "invalid_request_error", parsed.message);
+    if (!parsed.ok) return vertexModelError(400, "invalid_request_error", parsed.message);
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      return anthropicError(400, "invalid_request_error", "body: Input should be a valid dictionary");
+      return vertexModelError(400, "invalid_request_error", "body: Input should be a valid dictionary");
     }
-    if ("model" in body) return anthropicError(400, "invalid_request_error", "model: Extra inputs are not permitted");
+    if ("model" in body) return vertexModelError(400, "invalid_request_error", "model: Extra inputs are not permitted");
     // Vertex's own version; the newest Anthropic SDKs write their API version here instead, which it takes too.
     const version = body.anthropic_version === "vertex-2023-10-16" ? "2023-06-01" : body.anthropic_version;
-    if (version !== "2023-06-01" && version !== "2026-10-21") return anthropicError(400, "invalid_request_error", `anthropic_version: Input should be 'vertex-2023-10-16'`);
+    if (version !== "2023-06-01" && version !== "2026-10-21") return vertexModelError(400, "invalid_request_error", `anthropic_version: Input should be 'vertex-2023-10-16'`);
     const { anthropic_version: _v, ...rest } = body;
     const stream = method === "streamRawPredict" && rest.stream === true;
     const betas = new Set((request.headers.get("anthropic-beta") ?? "").split(",").map((b) => b.trim()).filter(Boolean));
@@ -100,7 +100,7 @@ export class VertexFront {
       if (!(err instanceof ApiError)) throw err;
       // Quota is enforced by Google's front, in Google's shape; everything else is the model's own answer.
       if (err.status === 429) return googleError(429, "RESOURCE_EXHAUSTED", `Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model with base model: anthropic-claude. Please submit a quota increase request.`);
-      return anthropicError(err.status, err.type, err.message);
+      return vertexModelError(err.status, err.type, err.message);
     }
   }
 
@@ -167,7 +167,7 @@ function oauthError(status: number, error: string, description: string): Respons
  * The model's own errors keep Anthropic's envelope on Vertex, with a `req_vrtx_` request id in
  * the body (recorded Vertex 400s: coder/xum#2922, poe-platform/poe-code#25).
  */
-function anthropicError(status: number, type: string, message: string): Response {
+function vertexModelError(status: number, type: string, message: string): Response {
   const body = { type: "error", error: { type, message }, request_id: `req_vrtx_011C${base62(20)}` };
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }

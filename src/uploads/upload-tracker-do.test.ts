@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AnthropicFiles } from "../platforms/anthropic/files";
 import { ClaudeSimulator } from "../simulator";
 import { DurableUploadTracker } from "./durable-tracker";
-import { keyHash, type UploadRecord } from "./tracker";
+import { uploadKeyHash, type UploadRecord } from "./tracker";
 import { setUploadTrackerHooks, type UploadTrackerDO } from "./upload-tracker-do";
 
 const KEY = "sk-ant-do-test-key-1234";
@@ -23,7 +23,7 @@ afterEach(() => setUploadTrackerHooks({}));
 
 async function uploaded(files: AnthropicFiles, filename: string, owner: UploadRecord["owner"], lastUsedAt: number): Promise<UploadRecord> {
   const meta = await files.upload(KEY, new TextEncoder().encode(`content of ${filename}`), filename, "application/pdf");
-  return { fileId: meta.id, sha256: `sha-${filename}`, keyHash: await keyHash(KEY), owner, bytes: meta.size_bytes, filename, mimeType: "application/pdf", purpose: owner === "client" ? "assistants" : "", uploadedAt: lastUsedAt, lastUsedAt };
+  return { fileId: meta.id, sha256: `sha-${filename}`, keyHash: await uploadKeyHash(KEY), owner, bytes: meta.size_bytes, filename, mimeType: "application/pdf", purpose: owner === "client" ? "assistants" : "", uploadedAt: lastUsedAt, lastUsedAt };
 }
 
 describe("UploadTrackerDO", () => {
@@ -31,9 +31,9 @@ describe("UploadTrackerDO", () => {
     const { files, tracker } = rig();
     const rec = await uploaded(files, "a.pdf", "gateway", Date.now());
     await tracker.record(rec);
-    const hash = await keyHash(KEY);
+    const hash = await uploadKeyHash(KEY);
     expect((await tracker.lookup(rec.sha256, hash))?.fileId).toBe(rec.fileId);
-    expect(await tracker.lookup(rec.sha256, await keyHash("sk-ant-other"))).toBeUndefined();
+    expect(await tracker.lookup(rec.sha256, await uploadKeyHash("sk-ant-other"))).toBeUndefined();
     expect(JSON.stringify(await tracker.pending())).not.toContain(KEY);
     // Client files are not offered for reuse by content, but are listed.
     const mine = await uploaded(files, "mine.pdf", "client", Date.now());
@@ -59,7 +59,7 @@ describe("UploadTrackerDO", () => {
 
   it("alarm sweeps a file whose request died after the upload, before its record", async () => {
     const { sim, files, tracker, stub } = rig();
-    const hash = await keyHash(KEY);
+    const hash = await uploadKeyHash(KEY);
     await files.upload(KEY, new Uint8Array(5), "c2a-dead1.pdf", "application/pdf");
     // Intents announced two hours ago, written directly so that no past-due alarm races
     // the test: one whose upload landed (above), one whose upload never did.

@@ -1,12 +1,12 @@
 import type { ChatResult } from "../../core/chat/types";
 import { newCompletionId } from "../../translate/ids";
 import { jsonHeaders, sseHeaders, type Rendered } from "../rendered";
-import { translateMessage, type ResponseContext } from "./completion";
+import { translateMessage, type ChatCompletionContext } from "./completion";
 import { chatCompletionChunks } from "./stream";
 
 /** The chat core's result as Chat Completions: a chat.completion object, or chat.completion.chunk events. */
 export function renderChatCompletion(result: ChatResult): Rendered {
-  const ctx: ResponseContext = {
+  const ctx: ChatCompletionContext = {
     id: newCompletionId(),
     created: Math.floor(Date.now() / 1000),
     model: result.requestModel,

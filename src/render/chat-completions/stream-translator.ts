@@ -1,14 +1,14 @@
 import type { AnthropicContentBlock } from "../../platforms/anthropic/types";
 import type { FinishReason } from "../../openai/types";
 import type { AnthropicEventSink, AnthropicStreamEvent, StreamError } from "../../platforms/anthropic/events";
-import { refusalText, toFinishReason, type RefusalDetails } from "../../translate/finish-reason";
-import { reasoningMode, THINKING_SEPARATOR, type ResponseContext, type ThinkingCapture } from "./completion";
+import { chatFinishReason, refusalText, type RefusalDetails } from "../../translate/finish-reason";
+import { reasoningMode, THINKING_SEPARATOR, type ChatCompletionContext, type ThinkingCapture } from "./completion";
 import { CitationTracker, type ClaudeCitation } from "../../translate/citations";
 import { encryptedPiece, signaturePiece, textPiece, type ReasoningDetail } from "../../translate/reasoning-details";
 import { resultError, serverToolErrorText, webSearchCalls, type WebSearchCall } from "../../translate/server-tools";
 
 /** What the translator reads of the render context (the chunk ids belong to the writer). */
-export type TranslatorContext = Pick<ResponseContext, "reasoningOutput" | "structuredOutput" | "legacyFunctions" | "reasoningDetails">;
+export type TranslatorContext = Pick<ChatCompletionContext, "reasoningOutput" | "structuredOutput" | "legacyFunctions" | "reasoningDetails">;
 import { mergeUsage, toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
 
 /** A citation and the span of the content it backs (UTF-16 indices into everything sent as content). */
@@ -126,7 +126,7 @@ export class StreamTranslator implements AnthropicEventSink {
   done = false;
 
   readonly #w: DeltaWriter;
-  readonly #mode: ResponseContext["reasoningOutput"];
+  readonly #mode: ChatCompletionContext["reasoningOutput"];
   readonly #forcedTool: string | null;
   readonly #legacy: boolean;
   readonly #includeUsage: boolean;
@@ -466,9 +466,7 @@ export class StreamTranslator implements AnthropicEventSink {
     if (!this.#answered && this.#calls === 0 && this.#serverErrors.length > 0) this.#text(this.#serverErrors.join(" "));
     this.#closeThink();
     if (this.#stopReason === "refusal") this.out += this.#w.refusal(refusalText(this.#stopDetails));
-    let finish = toFinishReason(this.#stopReason);
-    if (this.#calls > 0) finish = this.#legacy ? "function_call" : "tool_calls";
-    else if (finish === "tool_calls") finish = "stop";
+    const finish = chatFinishReason(this.#stopReason, this.#calls > 0, this.#legacy);
     this.#finish = finish;
     this.out += this.#w.finish(finish);
     if (this.#includeUsage) this.out += this.#w.usage(toOpenAIUsage(this.#usage));

@@ -12,7 +12,7 @@ import {
   streamOf,
   type ParsedOpenAIStream,
 } from "../../../test/helpers/recorded";
-import { translateMessage, type ResponseContext } from "./completion";
+import { translateMessage, type ChatCompletionContext } from "./completion";
 import { createChatCompletionStream, type StreamContext } from "./stream";
 import { toOpenAIUsage } from "../../translate/usage";
 
@@ -148,7 +148,7 @@ describe("stream and non-stream agree on every recorded body", () => {
   for (const name of fixtureNames(".json")) {
     it(name, async () => {
       const msg = JSON.parse(fixtures()[name]!);
-      const variants: Partial<ResponseContext>[] = MODES.map((reasoningOutput) => ({ reasoningOutput }));
+      const variants: Partial<ChatCompletionContext>[] = MODES.map((reasoningOutput) => ({ reasoningOutput }));
       if (name.startsWith("anthropic-json-tool")) variants.push({ structuredOutput: { mode: "tool", toolName: "json" } }, { reasoningOutput: "think_tags", structuredOutput: { mode: "tool", toolName: "json" } });
       for (const v of variants) {
         const expected = translateMessage(msg, { ...base, ...v });
