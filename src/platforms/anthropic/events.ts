@@ -46,7 +46,7 @@ export const LOST: StreamError = {
   message: "The upstream connection was lost mid-answer; the response is incomplete.",
 };
 
-const MALFORMED: StreamError = { type: "upstream_error", message: "The upstream sent malformed data mid-answer; the response is incomplete." };
+export const MALFORMED: StreamError = { type: "upstream_error", message: "The upstream sent malformed data mid-answer; the response is incomplete." };
 
 /** The Anthropic Messages API's SSE body as an event source. */
 export function anthropicSseEvents(body: ReadableStream<Uint8Array> | ChunkReader): AnthropicEventSource {
