@@ -1,5 +1,6 @@
 import type { ChunkReader, Upstream, UpstreamHeaders, UpstreamResponse } from "./upstream";
 import { anthropicErrorResponse, type PlatformName } from "./anthropic-shaped";
+import type { AnthropicEventSource } from "./anthropic/events";
 
 /**
  * One call to a platform's Messages endpoint, as the chat core makes it to Anthropic:
@@ -58,10 +59,12 @@ export function readerOf(res: UpstreamResponse): ChunkReader | null {
 
 /**
  * An answer whose body is a ChunkReader the adapter made (a decoded stream), offered both
- * as `chunkReader()` (no web stream hop, for the chat core) and as `body` (for the
- * /v1/messages passthrough), whichever the caller takes first.
+ * as `chunkReader()` (no web stream hop) and as `body` (for the /v1/messages passthrough),
+ * and, when the adapter can decode its platform's stream straight into Anthropic's events,
+ * as `anthropicEvents()` (for the chat core); whichever the caller takes first. `reader`
+ * and `events` wrap the same upstream body and must not read it before they are taken.
  */
-export function readerResponse(status: number, headers: Record<string, string>, reader: ChunkReader): UpstreamResponse {
+export function readerResponse(status: number, headers: Record<string, string>, reader: ChunkReader, events?: () => AnthropicEventSource): UpstreamResponse {
   const h = new Headers(headers);
   let taken = false;
   const take = (): ChunkReader => {
@@ -106,6 +109,7 @@ export function readerResponse(status: number, headers: Record<string, string>, 
       return body;
     },
     chunkReader: () => take(),
+    ...(events ? { anthropicEvents: () => (take(), events()) } : {}),
     text,
     json: async () => JSON.parse(await text()),
   };
@@ -132,6 +136,7 @@ export function withHeaders(res: UpstreamResponse, extra: Record<string, string>
     json: () => res.json(),
     text: () => res.text(),
     ...(res.chunkReader ? { chunkReader: () => res.chunkReader!() } : {}),
+    ...(res.anthropicEvents ? { anthropicEvents: () => res.anthropicEvents!() } : {}),
   };
 }
 

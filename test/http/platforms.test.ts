@@ -58,6 +58,23 @@ describe.each(["bedrock", "vertex"] as const)("Claude on %s through the openai S
     expect(sent.anthropic_version).toBe(platform === "bedrock" ? "bedrock-2023-05-31" : "vertex-2023-10-16");
   });
 
+  it("a failure inside the platform's stream reaches the client as the stream's error, after the text before it", async () => {
+    const { gw, openai } = await gateway({ platforms: [platform] });
+    // On Bedrock this is a throttlingException frame mid-stream; on Vertex, Anthropic's SSE error event.
+    gw.sim.fault("*", { kind: "error-mid-stream", afterEvents: 4, errorType: "rate_limit_error" });
+    const stream = await openai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "Stream then fail" }], stream: true });
+    let text = "";
+    const failure = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    })().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as InstanceType<typeof OpenAI.APIError>).message).toMatch(platform === "bedrock" ? /Amazon Bedrock .*stream failed: throttlingException/ : /rate|limit/i);
+    expect(text.length).toBeGreaterThan(0);
+  });
+
   it("runs a tool loop (stream), the tool call and its result round-trip", async () => {
     const { openai } = await gateway({ platforms: [platform] });
     const tools: OpenAI.ChatCompletionTool[] = [{ type: "function", function: { name: "get_weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } }];

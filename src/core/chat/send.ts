@@ -56,6 +56,8 @@ function adapterMessages(adapter: PlatformAdapter): MessagesPlatform {
     filesApi: false,
     send: (_member, payload, betas, signal) => adapter.messages({ body: payload, betas, signal }),
     events(response) {
+      // A platform whose stream is not SSE (Bedrock) offers its events decoded; Vertex speaks SSE.
+      if (response.anthropicEvents) return response.anthropicEvents();
       const reader = readerOf(response);
       return reader ? anthropicSseEvents(reader) : null;
     },

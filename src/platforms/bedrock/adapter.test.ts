@@ -59,6 +59,28 @@ describe("Bedrock adapter against the simulator's Bedrock front", () => {
     expect(events.at(-1)!.data["amazon-bedrock-invocationMetrics"].outputTokenCount).toBeGreaterThan(0);
   });
 
+  it("offers the stream's events decoded straight for the chat core, the same ones the SSE carries; one reader only", async () => {
+    const { sim, adapter } = setup();
+    sim.script({ content: [{ type: "text", text: "Olá! 你好 — 🚀 fin" }] });
+    const res = await adapter.messages({ body: JSON.stringify(hello({ stream: true })), betas: [] });
+    const source = res.anthropicEvents!();
+    const got: any[] = [];
+    const sink = { event: (ev: any) => void got.push(ev), fail: (e: unknown) => void got.push({ failed: e }), end: () => void got.push("end") };
+    while (!(await source.pull(sink)));
+    expect(got.at(-1)).toBe("end");
+    const events = got.slice(0, -1);
+    expect(events.map((e) => e.type).slice(0, 2)).toEqual(["message_start", "content_block_start"]);
+    expect(events.at(-1).type).toBe("message_stop");
+    expect(events.filter((e) => e.type === "content_block_delta").map((e) => e.delta.text).join("")).toBe("Olá! 你好 — 🚀 fin");
+    expect(() => res.body).toThrow(/already read/);
+
+    sim.script({ content: [{ type: "text", text: "Olá! 你好 — 🚀 fin" }] });
+    const again = await adapter.messages({ body: JSON.stringify(hello({ stream: true })), betas: [] });
+    const sse = await sseEvents(await again.text());
+    expect(sse.map((e) => e.data.type)).toEqual(events.map((e) => e.type));
+    expect(() => again.anthropicEvents!()).toThrow(/already read/);
+  });
+
   it("carries non-ASCII text intact through base64 and the frames", async () => {
     const { sim, adapter } = setup();
     sim.script({ content: [{ type: "text", text: "Olá! 你好 — 🚀 fin" }] });

@@ -5,6 +5,7 @@ import { fromPlatform, parseCallBody, readerOf, readerResponse, withHeaders, typ
 import type { ModelMap } from "../model-map";
 import { bedrockErrorResponse, type BedrockErrorContext } from "./errors";
 import { bedrockStreamToSse } from "./event-stream";
+import { bedrockEvents } from "./events";
 import { bedrockModelId } from "./model-ids";
 import { bedrockBody, bedrockDefaultBaseUrl, bedrockUrl } from "./request";
 
@@ -91,6 +92,7 @@ export function createBedrockAdapter(settings: BedrockSettings, transport: Upstr
     if (!stream) return withHeaders(res, idHeader);
     const reader = readerOf(res);
     if (!reader) return anthropicErrorResponse(500, "api_error", `${label} answered a streaming request with an empty body.`);
-    return readerResponse(200, { "content-type": "text/event-stream; charset=utf-8", ...idHeader }, bedrockStreamToSse(reader, label));
+    // SSE for the /v1/messages passthrough; the chat core takes the events straight (no SSE hop).
+    return readerResponse(200, { "content-type": "text/event-stream; charset=utf-8", ...idHeader }, bedrockStreamToSse(reader, label), () => bedrockEvents(reader, label));
   }
 }
