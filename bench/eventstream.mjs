@@ -2,9 +2,11 @@
  * Bedrock's stream decoding, in-process: µs per event for the recorded Anthropic streams
  * framed as Bedrock frames them (AWS event stream, one `chunk` frame per event, base64
  * payload), next to the same events as Anthropic's SSE:
- *   decode      frames → Anthropic SSE bytes alone (src/platforms/bedrock/event-stream.ts)
- *   bedrock     frames → SSE → OpenAI chunks (what a Bedrock chat stream costs the gateway)
- *   sse         SSE → OpenAI chunks (what an Anthropic or Vertex chat stream costs)
+ *   decode        frames → Anthropic SSE bytes alone (event-stream.ts: the /v1/messages passthrough)
+ *   events        frames → Anthropic events alone (src/platforms/bedrock/events.ts)
+ *   bedrockChat   frames → events → OpenAI chunks (what a Bedrock chat stream costs the gateway)
+ *   bedrockSse    frames → SSE → SSE decoder → OpenAI chunks (the chat path before events.ts)
+ *   sse           SSE → OpenAI chunks (what an Anthropic or Vertex chat stream costs)
  * Frames are made with AWS's own codec. Fixtures: test/fixtures/anthropic-recorded.
  *
  * usage: node bench/eventstream.mjs [--quick]   prints one JSON line with the figures
@@ -18,8 +20,9 @@ import { median } from "./lib/stats.mjs";
 
 const quick = process.argv.includes("--quick");
 const dir = process.env.BENCH_FIXTURES ?? fileURLToPath(new URL("../test/fixtures/anthropic-recorded/", import.meta.url));
-const { createChatCompletionStream } = await import(await bundleForNode("render/chat-completions/stream.ts", "stream.mjs"));
+const { createChatCompletionStream, chatCompletionChunks } = await import(await bundleForNode("render/chat-completions/stream.ts", "stream.mjs"));
 const { bedrockStreamToSse } = await import(await bundleForNode("platforms/bedrock/event-stream.ts", "eventstream.mjs"));
+const { bedrockEvents } = await import(await bundleForNode("platforms/bedrock/events.ts", "bedrock-events.mjs"));
 
 const enc = new TextEncoder();
 const codec = new EventStreamCodec((b) => new TextDecoder().decode(b), (s) => enc.encode(s));
@@ -59,7 +62,21 @@ async function decodeAll() {
   }
   return out;
 }
-async function bedrockAll() {
+async function eventsAll() {
+  let n = 0;
+  const sink = { event: () => void n++, fail: () => {}, end: () => {} };
+  for (const s of streams) {
+    const source = bedrockEvents(readerOver(s.frames), "Amazon Bedrock");
+    while (!(await source.pull(sink)));
+  }
+  return n;
+}
+async function bedrockChatAll() {
+  let out = 0;
+  for (const s of streams) out += await drainStream(chatCompletionChunks(bedrockEvents(readerOver(s.frames), "Amazon Bedrock"), ctx()));
+  return out;
+}
+async function bedrockSseAll() {
   let out = 0;
   for (const s of streams) out += await drainStream(createChatCompletionStream(bedrockStreamToSse(readerOver(s.frames), "Amazon Bedrock"), ctx()));
   return out;
@@ -84,19 +101,26 @@ async function measure(fn, batches) {
   return median(perEvent);
 }
 
-// Same output whichever way the events came: the decoder is faithful before it is timed.
-if ((await bedrockAll()) !== (await sseAll())) throw new Error("the Bedrock path and the SSE path produced different output sizes");
-for (const fn of [decodeAll, bedrockAll, sseAll]) await measure(fn, quick ? 2 : 10);
+// Same output whichever way the events came: the decoders are faithful before they are timed.
+const sizes = { bedrockChat: await bedrockChatAll(), bedrockSse: await bedrockSseAll(), sse: await sseAll() };
+if (sizes.bedrockChat !== sizes.sse || sizes.bedrockSse !== sizes.sse) throw new Error(`the Bedrock paths and the SSE path produced different output sizes: ${JSON.stringify(sizes)}`);
+if ((await eventsAll()) !== eventsPerPass) throw new Error("the Bedrock event decoder did not deliver one event per frame");
+const paths = { decode: decodeAll, events: eventsAll, bedrockChat: bedrockChatAll, bedrockSse: bedrockSseAll, sse: sseAll };
+for (const fn of Object.values(paths)) await measure(fn, quick ? 2 : 10);
 const rounds = quick ? 3 : 20;
-const decode = [];
-const bedrock = [];
-const sse = [];
-for (let r = 0; r < rounds; r++) {
-  decode.push(await measure(decodeAll, 1));
-  bedrock.push(await measure(bedrockAll, 1));
-  sse.push(await measure(sseAll, 1));
-}
+const samples = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
+for (let r = 0; r < rounds; r++) for (const [k, fn] of Object.entries(paths)) samples[k].push(await measure(fn, 1));
+const us = (k) => median(samples[k]);
 const frameBytes = streams.reduce((n, s) => n + s.frames.reduce((m, f) => m + f.byteLength, 0), 0);
 console.log(
-  JSON.stringify({ fixtures: streams.length, eventsPerPass, bytesPerFrame: Math.round(frameBytes / eventsPerPass), decodeUsPerEvent: median(decode), bedrockChatUsPerEvent: median(bedrock), sseChatUsPerEvent: median(sse) }),
+  JSON.stringify({
+    fixtures: streams.length,
+    eventsPerPass,
+    bytesPerFrame: Math.round(frameBytes / eventsPerPass),
+    decodeUsPerEvent: us("decode"),
+    eventsUsPerEvent: us("events"),
+    bedrockChatUsPerEvent: us("bedrockChat"),
+    bedrockSseChatUsPerEvent: us("bedrockSse"),
+    sseChatUsPerEvent: us("sse"),
+  }),
 );

@@ -89,7 +89,9 @@ export function verdicts(r) {
   const es = r.eventstream;
   if (es?.decodeUsPerEvent) {
     add("bedrock stream", "µs per event: Bedrock event-stream frames → Anthropic SSE, decoding alone (baseline: the SSE path's whole translation)", es.decodeUsPerEvent, es.sseChatUsPerEvent, es.decodeUsPerEvent / es.sseChatUsPerEvent, "(reported)", null);
-    add("bedrock stream", "µs per event: a Bedrock chat stream translated, frames → OpenAI chunks (baseline: the same events as Anthropic SSE)", es.bedrockChatUsPerEvent, es.sseChatUsPerEvent, es.bedrockChatUsPerEvent / es.sseChatUsPerEvent, "(reported)", null);
+    if (es.eventsUsPerEvent) add("bedrock stream", "µs per event: Bedrock event-stream frames → Anthropic events, decoding alone (baseline: the SSE path's whole translation)", es.eventsUsPerEvent, es.sseChatUsPerEvent, es.eventsUsPerEvent / es.sseChatUsPerEvent, "(reported)", null);
+    add("bedrock stream", "µs per event: a Bedrock chat stream translated, frames → events → OpenAI chunks (baseline: the same events as Anthropic SSE)", es.bedrockChatUsPerEvent, es.sseChatUsPerEvent, es.bedrockChatUsPerEvent / es.sseChatUsPerEvent, "(reported)", null);
+    if (es.bedrockSseChatUsPerEvent) add("bedrock stream", "µs per event: the same through an SSE re-framing, frames → SSE → OpenAI chunks (the path before; baseline: the events path)", es.bedrockSseChatUsPerEvent, es.bedrockChatUsPerEvent, es.bedrockSseChatUsPerEvent / es.bedrockChatUsPerEvent, "(reported)", null);
   }
   for (const [name, m] of Object.entries(ok(r.streamMemory))) {
     // 4 MB is about twice the OpenAI text of a 10,000-event answer: what keeping the answer would cost at least.
