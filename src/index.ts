@@ -10,6 +10,7 @@ import { createConsoleLogger } from "./log";
 import { workersProxyRefusal } from "./platforms/outbound-proxy";
 import { errorResponse } from "./openai/errors";
 import { GatewayError } from "./errors";
+import { drainUnread } from "./http/discard-body";
 
 export { KeyPoolDO } from "./pool/key-pool-do";
 export { UploadTrackerDO } from "./uploads/upload-tracker-do";
@@ -77,6 +78,7 @@ function proxyRefusal(env: WorkerEnv): GatewayError | undefined {
 export default {
   fetch: (request, env, ctx) => {
     const refusal = proxyRefusal(env);
-    return refusal ? errorResponse(refusal) : app.fetch(request, env, ctx);
+    // The refusal waits for the body like every early answer (src/http/discard-body.ts).
+    return refusal ? drainUnread(request).then(() => errorResponse(refusal)) : app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<WorkerEnv>;
