@@ -93,7 +93,7 @@ export function verdicts(r) {
   }
   for (const [name, m] of Object.entries(ok(r.streamMemory))) {
     // 4 MB is about twice the OpenAI text of a 10,000-event answer: what keeping the answer would cost at least.
-    add(`memory: ${name}`, `peak growth, ${r.params.largeStream}-event stream (MB; baseline: ${r.params.smallStream} events; least of 3 runs each)`, m.large.growthMb, m.small.growthMb, NaN, "flat: ≤ baseline + 4 MB", m.large.growthMb <= m.small.growthMb + 4);
+    add(`memory: ${name}`, `peak growth, ${r.params.largeStream}-event stream (MB; baseline: ${r.params.smallStream} events; least of 5 runs each)`, m.large.growthMb, m.small.growthMb, NaN, "flat: ≤ baseline + 4 MB", m.large.growthMb <= m.small.growthMb + 4);
   }
   for (const [name, m] of Object.entries(ok(r.pdfMemory))) {
     add(`memory: ${name}`, `peak growth, ${m.pdfMb} MB PDF request (MB)`, m.growthMb, m.pdfMb, m.growthPerPdfSize, "≤ 3×", m.growthPerPdfSize <= 3);
@@ -136,7 +136,7 @@ export function rawTables(r) {
     ["cores: simulator", (v) => v.cores?.upstream],
   ]);
   table(`Paced streams, ${r.params.delayMs} ms apart (TTFT: 5-delta streams one at a time; CPU: ${r.params.concurrent} × ${r.params.deltas}-delta streams side by side)`, r.streaming, [["TTFT median ms", (v) => v.ttftMedianMs], ["TTFT p99 ms", (v) => v.ttftP99Ms], ["CPU µs/event", (v) => v.cpuUsPerEvent], ["TTFT samples", (v) => v.streams]]);
-  table(`Stream memory (instant upstream, ${r.params.smallStream} vs ${r.params.largeStream} deltas, least growth of 3 runs each, after 3 warm-up streams)`, r.streamMemory, [["RSS before MB", (v) => v.large.beforeMb], ["peak MB", (v) => v.large.peakMb], ["after MB", (v) => v.large.afterMb], ["growth MB (small)", (v) => v.small.growthMb], ["growth MB (large)", (v) => v.large.growthMb], ["CPU µs/event (instant)", (v) => v.cpuUsPerEventLarge]]);
+  table(`Stream memory (instant upstream, ${r.params.smallStream} vs ${r.params.largeStream} deltas, least growth of 5 runs each, after 3 warm-up streams; CPU over all 5 large runs)`, r.streamMemory, [["RSS before MB", (v) => v.large.beforeMb], ["peak MB", (v) => v.large.peakMb], ["after MB", (v) => v.large.afterMb], ["growth MB (small)", (v) => v.small.growthMb], ["growth MB (large)", (v) => v.large.growthMb], ["CPU µs/event (instant)", (v) => v.cpuUsPerEventLarge]]);
   table("PDF request memory", r.pdfMemory, [["body MB", (v) => v.bodyMb], ["RSS before MB", (v) => v.beforeMb], ["peak MB", (v) => v.peakMb], ["growth MB", (v) => v.growthMb], ["growth / PDF size", (v) => v.growthPerPdfSize], ["CPU ms", (v) => v.cpuMs]]);
   table("Chat resending a PDF every turn (upstream bytes)", r.pdfChat, [["turn 1 MB", (v) => v.firstTurnMb], ["later turns KB (median)", (v) => v.laterTurnsMedianKb], ["upstream total MB", (v) => v.upstreamTotalMb], ["client sent MB", (v) => v.clientTotalMb]]);
   table("Managed client key vs static key (same gateway, non-stream, sequential)", r.clientKeys, [

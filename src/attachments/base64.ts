@@ -1,5 +1,11 @@
 import { ByteBuilder } from "./byte-builder";
 
+/**
+ * Base64, the one module for it: lengths, whole-string decoding, encoding (also base64url,
+ * for JWTs and generated keys), and the span decoder that takes attachments out of a JSON
+ * body while it is read.
+ */
+
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const PAD = 64;
 const QUOTE = 65;
@@ -20,6 +26,32 @@ const CLASS = (() => {
 /** Base64 length of `n` decoded bytes (padded): what Anthropic's 5 MB image limit counts. */
 export function base64Length(n: number): number {
   return Math.ceil(n / 3) * 4;
+}
+
+/** Decoded size of a base64 string without decoding it. */
+export function base64DecodedLength(data: string): number {
+  const pad = data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0;
+  return Math.floor(((data.length - pad) * 3) / 4);
+}
+
+type FromBase64 = (s: string) => Uint8Array;
+type NodeBuffer = { from(s: string, enc: "base64"): Uint8Array };
+
+/**
+ * Decodes base64 straight into one buffer (no intermediate binary string, which would
+ * double the memory of a large attachment): Uint8Array.fromBase64 where the runtime
+ * has it (workerd), Node's Buffer otherwise. Undefined for malformed input.
+ */
+export function decodeBase64(data: string): Uint8Array | undefined {
+  const fromBase64 = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
+  try {
+    if (fromBase64) return fromBase64(data);
+  } catch {
+    return undefined;
+  }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) return undefined;
+  const buffer = (globalThis as unknown as { Buffer: NodeBuffer }).Buffer;
+  return buffer.from(data, "base64");
 }
 
 export type SpanStep =
@@ -148,4 +180,9 @@ export function encodeBase64(bytes: Uint8Array): string {
   const b = new ByteBuilder(base64Length(bytes.byteLength));
   encodeBase64Into(bytes, b);
   return new TextDecoder().decode(b.view());
+}
+
+/** Unpadded base64url of `bytes` (RFC 4648 §5), as JWTs and URL-safe keys use it. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return encodeBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }

@@ -89,7 +89,7 @@ function createHonoApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
       "scope",
       runtime.scope({
         // Read only when a runtime asks: on Node Hono's getter throws (no ExecutionContext),
-        // and a throw per request was 4 % of the Node request path's CPU.
+        // and a throw on every request is a cost the request path need not pay.
         get executionCtx() {
           try {
             return c.executionCtx;
@@ -115,7 +115,7 @@ function createHonoApp(runtime: RuntimeBinding): Hono<GatewayEnv> {
     if (c.req.method === "OPTIONS") return preflight(c, next);
     // The headers Hono's cors() sets on other requests, set once on the final response.
     // cors() set them on a placeholder response before the handler ran, so Hono copied
-    // every response twice more (Response and headers) to merge them: 3–4 % of workerd's CPU.
+    // every response twice more (Response and headers) to merge them.
     const origin = c.req.header("origin") || "*";
     await next();
     try {

@@ -109,8 +109,8 @@ export async function extractAttachments(each: (use: (chunk: Uint8Array) => void
 /**
  * Calls `use` with each chunk of the body; a chunk is only valid during the call. Where
  * the stream is a byte stream (workerd) one 64 KB buffer is read into again and again:
- * workerd otherwise hands out a fresh 4 KB buffer per read, and a 26 MB body left
- * 26 MB of garbage chunks behind (measured: +26.7 MB peak against +1.3 MB). Node's
+ * workerd otherwise hands out a fresh 4 KB buffer per read, and a large body leaves
+ * its whole size in garbage chunks behind (bench/RESULTS.md has the figures). Node's
  * request stream is not a byte stream and gets the default reader.
  *
  * When `use` refuses the body (a GatewayError: too large, say), the rest is read and

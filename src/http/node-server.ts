@@ -8,8 +8,8 @@
  *
  * Why: Hono's Node adapter builds a web Request per request and writes a web Response
  * back, and on Node those (undici, web streams) cost more CPU than all of the gateway's
- * own work; the chat path without them measured about half the CPU per request
- * (bench/RESULTS.md). The direct path makes the same decisions as the app because it
+ * own work, so the chat path that carries the load goes without them (bench/RESULTS.md
+ * has the figures). The direct path makes the same decisions as the app because it
  * calls the same serveChat (src/http/serve-chat.ts) as the Workers path. test/node/node-server.test.ts runs the same requests through both (the
  * app's fetch serves chat from a web Request: src/http/web-route.ts).
  */

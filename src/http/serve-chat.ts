@@ -77,7 +77,7 @@ export async function serveChat(deps: GatewayDeps, scope: RequestScope, exchange
       passthroughKey: auth.passthroughKey,
       tenant: auth.client,
       // Once per answer that reached the upstream: a stream that ended early carries what the upstream reported, marked estimated.
-      onAnswered: g.ticket ? (answer) => settle(deps, g, model, answer.usage, answer.error === null, scope, { promptChars, outputChars: 0 }) : undefined,
+      onAnswered: g.ticket ? (answer) => settle(deps, g, model, answer.usage, answer.error === null, scope, { promptChars, outputChars: answer.outputChars }) : undefined,
     };
     const rendered = await endpoint(deps, scope, json, attachments, client);
     return { status: 200, headers: Object.assign(rendered.headers, g.headers, cors), body: rendered.body };

@@ -51,7 +51,7 @@ const functionCallOutputItem = z.object({
   output: z.union([z.string(), arrayOf(contentPart)]),
 });
 
-/** Reasoning of an earlier turn: not sent on (see to-chat.ts), accepted so echoes are harmless. */
+/** Reasoning of an earlier turn: not sent on (see translate/responses-to-chat.ts), accepted so echoes are harmless. */
 const reasoningItem = z.object({ type: z.literal("reasoning") });
 const itemReference = z.object({ type: z.literal("item_reference"), id: z.string() });
 /** A web search of an earlier answer, echoed back: Claude ran it on its side; nothing to send on. */

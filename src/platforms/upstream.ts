@@ -4,8 +4,8 @@
  * offline demo and in tests. No code path exists only for tests.
  *
  * Why not `(Request) => Response`: on Node, building a web Request only for the transport
- * to take it apart again, and wrapping every answer in a web Response, were a fifth of the
- * gateway's CPU per request. The init is plain data, and the answer only has to offer what
+ * to take it apart again, and wrapping every answer in a web Response, is work that the
+ * gateway would pay on every request for nothing (bench/RESULTS.md has the figures). The init is plain data, and the answer only has to offer what
  * the gateway reads (UpstreamResponse); a fetch Response is one.
  */
 export interface UpstreamInit {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { IsolateKeyPool } from "./isolate-pool";
 import { captureLog, CountingStore, manualClock, testScope } from "./test-support";
-import { hashKey } from "./store";
+import { hashSecret } from "../hash";
 
 const KEYS = ["sk-ant-api03-aaaaaaaaaaaaaaaa-1111", "sk-ant-api03-bbbbbbbbbbbbbbbb-2222", "sk-ant-api03-cccccccccccccccc-3333"];
 
@@ -115,7 +115,7 @@ describe("IsolateKeyPool", () => {
     for (let i = 0; i < 6; i++) expect(request(pool, scope)).not.toBe(KEYS[0]);
 
     // The operator clears the flag in the shared store (KeyPoolDO.enable does this).
-    expect(await store.enable(await hashKey(KEYS[0]!))).toBe(true);
+    expect(await store.enable(await hashSecret(KEYS[0]!))).toBe(true);
     clock.advance(5_000);
     request(pool, scope);
     await scope.drain();

@@ -2,7 +2,8 @@ import type { KeyChoice, KeyOutcome, KeyPool, KeyRefusal, KeyStatus, Logger, Req
 import { keyHint } from "../log";
 import { applyOutcome, defaultPolicy, type CooldownPolicy, type KeyHealth } from "./policy";
 import { selectKey } from "./select";
-import { hashKey, type KeyEvent, type KeySnapshot, type KeyStateStore, type SharedKeyState } from "./store";
+import type { KeyEvent, KeySnapshot, KeyStateStore, SharedKeyState } from "./store";
+import { hashSecret } from "../hash";
 
 export interface IsolatePoolOptions {
   /** The upstream keys (ANTHROPIC_API_KEYS); duplicates are ignored. */
@@ -241,7 +242,7 @@ export class IsolateKeyPool implements KeyPool {
   private ensureHashes(): Promise<void> {
     this.hashing ??= Promise.all(
       this.slots.map(async (s) => {
-        s.hash = await hashKey(s.key);
+        s.hash = await hashSecret(s.key);
       }),
     ).then(() => undefined);
     return this.hashing;

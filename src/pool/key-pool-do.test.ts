@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DurableObjectKeyStateStore, KeyPoolDO } from "./key-pool-do";
-import { hashKey } from "./store";
+import { hashSecret } from "../hash";
 
 const ns = () => (env as unknown as { KEY_POOL: DurableObjectNamespace<KeyPoolDO> }).KEY_POOL;
 const KEY = "sk-ant-api03-do-test-key-1234";
@@ -9,7 +9,7 @@ const KEY = "sk-ant-api03-do-test-key-1234";
 describe("KeyPoolDO", () => {
   it("stores reports by key hash and serves them as a snapshot", async () => {
     const stub = ns().get(ns().idFromName("do-test-1"));
-    const keyHash = await hashKey(KEY);
+    const keyHash = await hashSecret(KEY);
     await stub.report([
       { keyHash, hint: "…1234", requests: 4, failures: 1, cooldownUntil: 9_999_999_999_999, lastError: { message: "429 rate limited", at: 5 } },
     ]);
@@ -35,7 +35,7 @@ describe("KeyPoolDO", () => {
 
   it("puts a key back into rotation when the operator enables it", async () => {
     const stub = ns().get(ns().idFromName("do-test-3"));
-    const keyHash = await hashKey(KEY);
+    const keyHash = await hashSecret(KEY);
     await stub.report([{ keyHash, hint: "…1234", requests: 1, failures: 1, disabled: { reason: "401", at: 1 } }]);
     expect(await stub.enable(keyHash)).toBe(true);
     expect((await stub.snapshot()).keys[0]).toMatchObject({ disabledReason: null, disabledAt: null });
@@ -43,7 +43,7 @@ describe("KeyPoolDO", () => {
 
   it("is reachable through the KeyStateStore adapter", async () => {
     const store = new DurableObjectKeyStateStore(ns(), "do-test-4");
-    const keyHash = await hashKey(KEY);
+    const keyHash = await hashSecret(KEY);
     await store.report([{ keyHash, hint: "…1234", requests: 2, failures: 0 }]);
     expect((await store.snapshot()).keys).toEqual([expect.objectContaining({ keyHash, requests: 2 })]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashKey, MemoryKeyStateStore, mergeEvent } from "./store";
+import { MemoryKeyStateStore, mergeEvent } from "./store";
 
 const H = "a".repeat(64);
 
@@ -22,11 +22,5 @@ describe("MemoryKeyStateStore", () => {
     const store = new MemoryKeyStateStore(() => 42);
     await store.report([{ keyHash: H, hint: "…wxyz", requests: 1, failures: 0 }]);
     expect(await store.snapshot()).toEqual({ takenAt: 42, keys: [expect.objectContaining({ keyHash: H, hint: "…wxyz", requests: 1 })] });
-  });
-});
-
-describe("hashKey", () => {
-  it("is the hex SHA-256 of the key", async () => {
-    expect(await hashKey("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 });

@@ -1,4 +1,3 @@
-import { sha256Hex } from "../hash";
 
 /**
  * The shared side of the key pool: what every isolate reports and reads back. Keys are
@@ -97,9 +96,4 @@ export class MemoryKeyStateStore implements KeyStateStore {
     this.states.set(keyHash, { ...s, disabledReason: null, disabledAt: null, updatedAt: this.now() });
     return true;
   }
-}
-
-/** Hex SHA-256 of an upstream key: how the shared store names it. */
-export function hashKey(key: string): Promise<string> {
-  return sha256Hex(key);
 }

@@ -1,9 +1,9 @@
 /**
  * UTF-8 encoding for many small strings. TextEncoder.encode allocates a fresh
  * ArrayBuffer per call, and in V8 that allocation costs more than the encoding itself;
- * encodeInto a shared slab and handing out views halves the cost per chunk (measured in
- * workerd). Views never overlap and a region is never written twice, so a consumer may
- * keep them. A slab that the runtime detached (transferred) is simply replaced.
+ * encodeInto a shared slab and handing out views avoids it per chunk. Views never
+ * overlap and a region is never written twice, so a consumer may keep them. A slab that
+ * the runtime detached (transferred) is simply replaced.
  */
 const SLAB = 16 * 1024;
 const encoder = new TextEncoder();

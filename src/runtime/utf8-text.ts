@@ -1,8 +1,8 @@
 import { Buffer } from "node:buffer";
 
 /**
- * The chunks as text, decoded once (a streaming TextDecoder is several times slower on
- * Node). Like a web Request's text(): invalid bytes become U+FFFD, a leading BOM is dropped.
+ * The chunks as text, decoded once with Buffer rather than through a streaming
+ * TextDecoder, which is slow on Node. Like a web Request's text(): invalid bytes become U+FFFD, a leading BOM is dropped.
  */
 export function utf8Text(chunks: readonly Uint8Array[], total: number): string {
   const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);

@@ -77,14 +77,14 @@ export class VertexFront {
     const model = /^claude-[a-z0-9-]+(@\d{8})?$/.test(modelId) ? modelId.replace("@", "-") : undefined;
     if (!model) return googleError(404, "NOT_FOUND", `Publisher Model \`${resource}\` not found.`);
     if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-      return anthropicError(400, "invalid_request_error", "There was an error parsing the body of your request");
+      return vertexModelError(400, "invalid_request_error", "There was an error parsing the body of your request");
     }
-    if ("model" in body) return anthropicError(400, "invalid_request_error", "model: Extra inputs are not permitted");
+    if ("model" in body) return vertexModelError(400, "invalid_request_error", "model: Extra inputs are not permitted");
     // Vertex's own version; the newest Anthropic SDKs write their API version here instead, which it takes too.
     const version = body.anthropic_version === "vertex-2023-10-16" ? "2023-06-01" : body.anthropic_version;
-    if (version !== "2023-06-01" && version !== "2026-10-21") return anthropicError(400, "invalid_request_error", `anthropic_version: Input should be 'vertex-2023-10-16'`);
+    if (version !== "2023-06-01" && version !== "2026-10-21") return vertexModelError(400, "invalid_request_error", `anthropic_version: Input should be 'vertex-2023-10-16'`);
     if (JSON.stringify(body.messages ?? null).includes('"type":"file"')) {
-      return anthropicError(400, "invalid_request_error", "messages: file sources are not supported on Vertex AI (there is no Files API); send the content inline as base64.");
+      return vertexModelError(400, "invalid_request_error", "messages: file sources are not supported on Vertex AI (there is no Files API); send the content inline as base64.");
     }
     const { anthropic_version: _v, ...rest } = body;
     const stream = method === "streamRawPredict" && rest.stream === true;
@@ -102,7 +102,7 @@ export class VertexFront {
       if (!(err instanceof ApiError)) throw err;
       // Quota is enforced by Google's front, in Google's shape; everything else is the model's own answer.
       if (err.status === 429) return googleError(429, "RESOURCE_EXHAUSTED", `Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model with base model: anthropic-claude. Please submit a quota increase request.`);
-      return anthropicError(err.status, err.type, err.message);
+      return vertexModelError(err.status, err.type, err.message);
     }
   }
 
@@ -165,6 +165,7 @@ function oauthError(status: number, error: string, description: string): Respons
   return new Response(JSON.stringify({ error, error_description: description }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
 }
 
-function anthropicError(status: number, type: string, message: string): Response {
+/** The model's own error in Anthropic's shape, as Vertex answers it (the simulator imports nothing from the gateway, so it has its own). */
+function vertexModelError(status: number, type: string, message: string): Response {
   return new Response(JSON.stringify({ type: "error", error: { type, message } }), { status, headers: { "content-type": "application/json" } });
 }

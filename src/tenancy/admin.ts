@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { hashKey, last4, newClientKey, newKeyId } from "./key-material";
+import { last4, newClientKey, newKeyId } from "./key-material";
+import { hashSecret } from "../hash";
 import { periodResetsAt, periodStartDay, utcDay, type BudgetPeriod } from "./limits";
 import { picoToUsd, usdToPico } from "./prices";
 import type { ClientKeyPatch, ClientKeyView, UsageGroup, UsageRow } from "./store";
@@ -8,7 +9,7 @@ import type { ClientIdentity, Tenancy } from "./tenancy";
 /**
  * The admin API and the billing endpoints as plain functions over the Tenancy: request
  * schemas, the JSON shapes scripts rely on (snake_case, ISO dates, USD), CSV. The HTTP
- * routes (src/routes/admin.ts, src/routes/billing.ts) only parse and answer.
+ * routes (src/http/routes/admin.ts, src/http/routes/billing.ts) only parse and answer.
  */
 
 /** A problem with the caller's input: rendered as a 4xx OpenAI error by the route. */
@@ -191,7 +192,7 @@ export class AdminService {
     const view = await this.tenancy.store.create({
       id: newKeyId(),
       name: b.name,
-      keyHash: await hashKey(material),
+      keyHash: await hashSecret(material),
       last4: last4(material),
       disabled: b.disabled ?? false,
       expiresAt: b.expires_at ?? null,

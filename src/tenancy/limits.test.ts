@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAccess, formatResetDuration, modelAllowed, periodResetsAt, periodStartDay, refill, settleTokens, type KeyPolicy, type Refusal } from "./limits";
+import { checkAccess, formatResetDuration, modelAllowed, periodResetsAt, periodStartDay, refill, settleTokens, utcDay, type KeyPolicy, type Refusal } from "./limits";
 
 const NOW = Date.UTC(2026, 11, 3, 9, 30, 0);
 const policy = (p: Partial<KeyPolicy> = {}): KeyPolicy => ({ id: "key_1", name: "alice laptop", disabled: false, expiresAt: null, models: null, rpm: null, tpm: null, budgetPico: null, budgetPeriod: "month", ...p });
@@ -102,5 +102,17 @@ describe("formatResetDuration", () => {
     expect(formatResetDuration(20)).toBe("20ms");
     expect(formatResetDuration(1500)).toBe("1.5s");
     expect(formatResetDuration(360_000)).toBe("6m0s");
+  });
+});
+
+describe("utcDay", () => {
+  it("names the UTC day of each instant, across day boundaries and back", () => {
+    const midnight = Date.UTC(2026, 11, 3);
+    expect(utcDay(midnight - 1)).toBe("2026-12-02");
+    expect(utcDay(midnight)).toBe("2026-12-03");
+    expect(utcDay(midnight + 86_399_999)).toBe("2026-12-03");
+    expect(utcDay(midnight + 86_400_000)).toBe("2026-12-04");
+    expect(utcDay(midnight - 1)).toBe("2026-12-02");
+    expect(utcDay(Date.UTC(1999, 0, 1, 12))).toBe("1999-01-01");
   });
 });

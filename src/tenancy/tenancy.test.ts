@@ -1,7 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DurableClientKeyStore, type ClientKeysDO } from "./client-keys-do";
-import { hashKey, newClientKey } from "./key-material";
+import { newClientKey } from "./key-material";
+import { hashSecret } from "../hash";
 import { PriceTable } from "./prices";
 import type { ClientKeyStore, NewClientKey } from "./store";
 import { Tenancy } from "./tenancy";
@@ -41,7 +42,7 @@ function setup(staticKeys: string[] = [], flushDelayMs?: number) {
   const tenancy = new Tenancy({ store, staticKeys, prices: new PriceTable(), log: quiet, now: () => now, flushDelayMs });
   const addKey = async (p: Partial<NewClientKey> = {}) => {
     const key = newClientKey();
-    await store.create({ id: `key_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`, name: "team", keyHash: await hashKey(key), last4: key.slice(-4), disabled: false, expiresAt: null, models: null, rpm: null, tpm: null, budgetPico: null, budgetPeriod: "month", createdAt: now, ...p });
+    await store.create({ id: `key_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`, name: "team", keyHash: await hashSecret(key), last4: key.slice(-4), disabled: false, expiresAt: null, models: null, rpm: null, tpm: null, budgetPico: null, budgetPeriod: "month", createdAt: now, ...p });
     return key;
   };
   return {

@@ -1,6 +1,7 @@
 import type { Logger } from "../log";
 import type { RequestScope } from "../request-scope";
-import { hashKey, last4, looksManaged, staticKeyId } from "./key-material";
+import { last4, looksManaged, staticKeyId } from "./key-material";
+import { hashSecret } from "../hash";
 import { checkAccess, periodStartDay, settleTokens, utcDay, type KeyPolicy, type RateState, type Refusal } from "./limits";
 import { PriceTable, tokenCounts } from "./prices";
 import type { Authorization, ClientKeyRecord, ClientKeyStore, UsageDelta } from "./store";
@@ -129,7 +130,7 @@ export class Tenancy {
    */
   async identifyManaged(presented: string, scope: Pick<RequestScope, "waitUntil">): Promise<ClientIdentity | undefined> {
     if (!looksManaged(presented)) return undefined;
-    const hash = await hashKey(presented);
+    const hash = await hashSecret(presented);
     const entry = await this.authorization(hash, scope);
     const key = entry.auth?.key;
     if (!key) return undefined;

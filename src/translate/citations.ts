@@ -13,7 +13,7 @@
  *
  * The Responses API has `url_citation` for the web and `file_citation` {file_id, filename,
  * index} for documents (index: where in the text the citation stands, the span's end).
- * docs/citations.md has the table.
+ * docs/web-search-and-citations.md has the table.
  */
 
 /** The citation objects of Claude's text blocks (reference §1.3); tolerant of fields newer than this code. */

@@ -9,10 +9,9 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { ChatCacheControl, ChatContentPart } from "../openai/schema";
 import { clip, invalidRequest } from "../errors";
-import { decodeBase64 } from "../uploads/base64";
 import { FILES_BETA } from "../platforms/anthropic/files";
 import type { Attachment, AttachmentLookup } from "../attachments/table";
-import { base64Length } from "../attachments/base64";
+import { base64Length, decodeBase64 } from "../attachments/base64";
 
 /**
  * OpenAI content parts → Anthropic content blocks, for user turns and tool results.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refusalText, toFinishReason } from "./finish-reason";
+import { chatFinishReason, refusalText, toFinishReason } from "./finish-reason";
 
 describe("toFinishReason", () => {
   it.each([
@@ -15,6 +15,26 @@ describe("toFinishReason", () => {
     [undefined, "stop"],
   ])("%s → %s", (stop, finish) => {
     expect(toFinishReason(stop)).toBe(finish);
+  });
+});
+
+describe("chatFinishReason", () => {
+  it("is tool_calls when the client received a tool call, whatever the stop reason", () => {
+    expect(chatFinishReason("tool_use", true)).toBe("tool_calls");
+    expect(chatFinishReason("max_tokens", true)).toBe("tool_calls");
+    expect(chatFinishReason("end_turn", true)).toBe("tool_calls");
+  });
+  it("is function_call for a legacy functions request with a call", () => {
+    expect(chatFinishReason("tool_use", true, true)).toBe("function_call");
+  });
+  it("downgrades tool_use without a client-visible call (a forced structured-output tool) to stop", () => {
+    expect(chatFinishReason("tool_use", false)).toBe("stop");
+    expect(chatFinishReason("tool_use", false, true)).toBe("stop");
+  });
+  it("keeps every other reason as toFinishReason maps it", () => {
+    expect(chatFinishReason("max_tokens", false)).toBe("length");
+    expect(chatFinishReason("refusal", false, true)).toBe("content_filter");
+    expect(chatFinishReason(null, false)).toBe("stop");
   });
 });
 

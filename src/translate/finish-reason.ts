@@ -3,8 +3,8 @@ import type { FinishReason } from "../openai/types";
 /**
  * Anthropic stop_reason → OpenAI finish_reason. Unknown or missing reasons map to
  * "stop": the API may add new ones, and "stop" is the value every client handles.
- * tool_use maps to "tool_calls" here; the caller downgrades it to "stop" when no
- * client-visible tool call was emitted (structured output through a forced tool).
+ * tool_use maps to "tool_calls" here; chatFinishReason corrects it by what the client
+ * actually received.
  */
 export function toFinishReason(stopReason: string | null | undefined): FinishReason {
   switch (stopReason) {
@@ -19,6 +19,18 @@ export function toFinishReason(stopReason: string | null | undefined): FinishRea
       // end_turn, stop_sequence, pause_turn (a server tool loop paused: the answer so far is whole)
       return "stop";
   }
+}
+
+/**
+ * The finish_reason of a chat completion, streamed or not: a tool call the client received
+ * makes it "tool_calls" ("function_call" for a legacy `functions` request), whatever the stop
+ * reason; tool_use without one (structured output through a forced tool) is "stop", since
+ * "tool_calls" with no tool call breaks clients' tool loops.
+ */
+export function chatFinishReason(stopReason: string | null | undefined, emittedToolCall: boolean, legacyFunctions = false): FinishReason {
+  if (emittedToolCall) return legacyFunctions ? "function_call" : "tool_calls";
+  const finish = toFinishReason(stopReason);
+  return finish === "tool_calls" ? "stop" : finish;
 }
 
 export interface RefusalDetails {

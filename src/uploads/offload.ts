@@ -3,8 +3,8 @@ import { FILES_BETA } from "../platforms/anthropic/files";
 import type { AnthropicContentBlockParam, AnthropicMessageParam, AnthropicRequest } from "../platforms/anthropic/types";
 import type { Logger, RequestScope } from "../deps";
 import { GatewayError, invalidRequest } from "../errors";
-import { base64DecodedLength, decodeBase64 } from "./base64";
-import { keyHash, sha256Hex, toHex, type UploadTracker } from "./tracker";
+import { base64DecodedLength, decodeBase64 } from "../attachments/base64";
+import { uploadKeyHash, sha256Hex, toHex, type UploadTracker } from "./tracker";
 import type { AttachmentLookup } from "../attachments/table";
 
 export interface OffloadContext {
@@ -74,7 +74,7 @@ export async function offloadLargeAttachments(body: AnthropicRequest, ctx: Offlo
   });
   if (!sites.length) return { body, betas: referencesFiles ? [FILES_BETA] : [], fileIds: [] };
 
-  const ownerHash = await keyHash(ctx.key);
+  const ownerHash = await uploadKeyHash(ctx.key);
   const replaced = new Map<Site, string>();
   for (const site of sites) {
     const fileId = await offloadOne(site, ownerHash, ctx);
@@ -88,13 +88,13 @@ async function offloadOne(site: Site, ownerHash: string, ctx: OffloadContext): P
   const source = site.block.source;
   // Bytes decoded by the body reader are used as they are (and are the same object on every attempt).
   let bytes: Uint8Array | undefined = ctx.attachments?.get(source.data)?.bytes;
-  const hashKey = bytes ?? source;
-  let sha = hashes.get(hashKey);
+  const cacheKey = bytes ?? source;
+  let sha = hashes.get(cacheKey);
   if (!sha) {
     bytes ??= decodeBase64(source.data);
     if (!bytes) throw invalidRequest(`messages.${site.m}.content.${site.c}${site.n === undefined ? "" : `.content.${site.n}`}.source.data: malformed base64`, `messages.${site.m}.content`);
     sha = await sha256Hex(bytes);
-    hashes.set(hashKey, sha);
+    hashes.set(cacheKey, sha);
   }
 
   const known = await ctx.tracker.lookup(sha, ownerHash, ctx.tenant);

@@ -1,6 +1,6 @@
 import type { AnthropicFiles } from "../platforms/anthropic/files";
 import type { SweepIO } from "./sweep";
-import { keyHash } from "./tracker";
+import { uploadKeyHash } from "./tracker";
 
 /** Pages of the workspace listing searched for an abandoned upload; bounds one sweep's cost. */
 const MAX_LIST_PAGES = 20;
@@ -9,7 +9,7 @@ const MAX_LIST_PAGES = 20;
 export function filesSweepIO(files: AnthropicFiles, keys: readonly string[]): SweepIO {
   let byHash: Promise<Map<string, string>> | undefined;
   const keyFor = async (hash: string) => {
-    byHash ??= Promise.all(keys.map(async (k) => [await keyHash(k), k] as const)).then((pairs) => new Map(pairs));
+    byHash ??= Promise.all(keys.map(async (k) => [await uploadKeyHash(k), k] as const)).then((pairs) => new Map(pairs));
     return (await byHash).get(hash);
   };
   return {

@@ -1,5 +1,5 @@
 import type { RequestScope } from "../request-scope";
-import { sha256Hex } from "../hash";
+import { hashSecret } from "../hash";
 
 /**
  * "gateway": uploaded by the gateway to offload a large attachment; swept when idle
@@ -12,7 +12,7 @@ export interface UploadRecord {
   fileId: string;
   /** SHA-256 of the content, hex: how a resent attachment is recognised. */
   sha256: string;
-  /** keyHash() of the upstream key whose workspace holds the file. Never the key. */
+  /** uploadKeyHash() of the upstream key whose workspace holds the file. Never the key. */
   keyHash: string;
   owner: UploadOwner;
   bytes: number;
@@ -73,13 +73,17 @@ export interface UploadTracker {
 
 export { sha256Hex, toHex } from "../hash";
 
-/** Hex SHA-256 of a key, first 128 bits: how records name a key without holding it. */
-export async function keyHash(key: string): Promise<string> {
-  return (await sha256Hex(key)).slice(0, 32);
+/**
+ * How upload records name the upstream key whose workspace holds a file: hashSecret's first
+ * 128 bits. Shorter than the pool's full hash because UploadTrackerDO has stored this form
+ * from the start; changing it would orphan existing records (their files never swept).
+ */
+export async function uploadKeyHash(key: string): Promise<string> {
+  return (await hashSecret(key)).slice(0, 32);
 }
 
 /** Resolves a key hash back to one of the keys the gateway holds. */
 export async function keyForHash(hash: string, keys: readonly string[]): Promise<string | undefined> {
-  for (const key of keys) if ((await keyHash(key)) === hash) return key;
+  for (const key of keys) if ((await uploadKeyHash(key)) === hash) return key;
   return undefined;
 }

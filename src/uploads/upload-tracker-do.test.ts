@@ -4,7 +4,7 @@ import { SIMULATOR_DEMO_KEY } from "../config";
 import type { AnthropicFiles } from "../platforms/anthropic/files";
 import type { FilesAccess } from "../runtime/build-deps";
 import { DurableUploadTracker } from "./durable-tracker";
-import { keyHash, type UploadRecord } from "./tracker";
+import { uploadKeyHash, type UploadRecord } from "./tracker";
 import type { UploadTrackerDO } from "./upload-tracker-do";
 
 /**
@@ -39,7 +39,7 @@ function rig() {
 
 async function uploaded(withFiles: ReturnType<typeof rig>["withFiles"], filename: string, owner: UploadRecord["owner"], lastUsedAt: number): Promise<UploadRecord> {
   const meta = await withFiles((files) => files.upload(KEY, new TextEncoder().encode(`content of ${filename}`), filename, "application/pdf"));
-  return { fileId: meta.id, sha256: `sha-${filename}`, keyHash: await keyHash(KEY), owner, bytes: meta.size_bytes, filename, mimeType: "application/pdf", purpose: owner === "client" ? "assistants" : "", uploadedAt: lastUsedAt, lastUsedAt };
+  return { fileId: meta.id, sha256: `sha-${filename}`, keyHash: await uploadKeyHash(KEY), owner, bytes: meta.size_bytes, filename, mimeType: "application/pdf", purpose: owner === "client" ? "assistants" : "", uploadedAt: lastUsedAt, lastUsedAt };
 }
 
 describe("UploadTrackerDO", () => {
@@ -62,9 +62,9 @@ describe("UploadTrackerDO", () => {
     const { withFiles, tracker } = rig();
     const rec = await uploaded(withFiles, "a.pdf", "gateway", Date.now());
     await tracker.record(rec);
-    const hash = await keyHash(KEY);
+    const hash = await uploadKeyHash(KEY);
     expect((await tracker.lookup(rec.sha256, hash))?.fileId).toBe(rec.fileId);
-    expect(await tracker.lookup(rec.sha256, await keyHash("sk-ant-other"))).toBeUndefined();
+    expect(await tracker.lookup(rec.sha256, await uploadKeyHash("sk-ant-other"))).toBeUndefined();
     expect(JSON.stringify(await tracker.pending())).not.toContain(KEY);
     // Client files are not offered for reuse by content, but are listed.
     const mine = await uploaded(withFiles, "mine.pdf", "client", Date.now());
@@ -90,7 +90,7 @@ describe("UploadTrackerDO", () => {
 
   it("alarm sweeps a file whose request died after the upload, before its record", async () => {
     const { withFiles, listed, tracker, stub } = rig();
-    const hash = await keyHash(KEY);
+    const hash = await uploadKeyHash(KEY);
     await withFiles((files) => files.upload(KEY, new Uint8Array(5), "c2a-dead1.pdf", "application/pdf"));
     // Intents announced two hours ago, written directly so that no past-due alarm races
     // the test: one whose upload landed (above), one whose upload never did.

@@ -182,6 +182,26 @@ describe("usage", () => {
     expect(rows[0].input_tokens).toBeGreaterThan(0);
   });
 
+  it("estimates the output of a stream cut off before the upstream counted it from the text the client got", async () => {
+    const { gw, createKey, usage } = gateway();
+    const k = await createKey();
+    gw.sim.fault("*", { kind: "error-mid-stream", afterEvents: 15, times: 1 });
+    const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${k.key}`, "content-type": "application/json" }, body: JSON.stringify({ model: MODEL, stream: true, messages: [{ role: "user", content: "Please write a long answer about rivers. ".repeat(20) }] }) });
+    const text = await res.text();
+    let received = 0;
+    for (const line of text.split("\n")) {
+      if (!line.startsWith("data: {")) continue;
+      const content = JSON.parse(line.slice(6)).choices?.[0]?.delta?.content;
+      if (typeof content === "string") received += content.length;
+    }
+    expect(received).toBeGreaterThan(60);
+    expect(text).toContain('"error"');
+    const [row] = (await usage(`?key=${k.id}`)).data;
+    expect(row).toMatchObject({ requests: 1, estimated: true });
+    // The upstream's message_start counts 1 output token or so; the answer sent was far longer.
+    expect(row.output_tokens).toBeGreaterThanOrEqual(Math.ceil(received / 4));
+  });
+
   it("counts a request that failed over to another upstream key once", async () => {
     const { gw, createKey, openai, usage, upstreamCalls } = gateway();
     const k = await createKey();

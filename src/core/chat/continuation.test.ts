@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { continuationBody, continuePaused } from "./continuation";
+import { continuationBody, continuePaused, mayPause } from "./continuation";
 
 const part = (text: string, stop: string, searches: number): any => ({
   id: `msg_${text}`, type: "message", role: "assistant", model: "m", stop_sequence: null, stop_reason: stop,
@@ -34,5 +34,14 @@ describe("pause_turn continuation", () => {
     const first = part("a", "end_turn", 0);
     expect(await continuePaused(first, async () => { throw new Error("no"); })).toBe(first);
     expect(continuationBody({ model: "m", messages: [{ role: "user", content: "q" }] }, [{ type: "text", text: "a" } as any])).toEqual({ model: "m", messages: [{ role: "user", content: "q" }, { role: "assistant", content: [{ type: "text", text: "a" }] }] });
+  });
+});
+
+describe("mayPause", () => {
+  it("is true only with a server tool in the body", () => {
+    expect(mayPause({})).toBe(false);
+    expect(mayPause({ tools: [{ name: "get_weather", input_schema: { type: "object" } }, { type: "custom", name: "x" }] })).toBe(false);
+    expect(mayPause({ tools: [{ name: "get_weather" }, { type: "web_search_20250305", name: "web_search" }] })).toBe(true);
+    expect(mayPause({ tools: [{ type: "web_fetch_20250910", name: "web_fetch" }] })).toBe(true);
   });
 });

@@ -11,6 +11,22 @@ export const MAX_CONTINUATIONS = 4;
 
 type Block = AnthropicMessage["content"][number];
 
+/**
+ * Whether an answer to this body can pause: only server tools (a typed tool such as
+ * web_search_20250305; client tools have no type or "custom") run long turns on
+ * Anthropic's side. Other streams skip the continuation wrapper, which would otherwise
+ * rebuild every block of the answer from its deltas just in case.
+ */
+export function mayPause(body: { tools?: unknown }): boolean {
+  const tools = body.tools;
+  if (!Array.isArray(tools)) return false;
+  for (const t of tools) {
+    const type = (t as { type?: unknown } | null)?.type;
+    if (typeof type === "string" && type !== "custom") return true;
+  }
+  return false;
+}
+
 /** The Messages body of the next part: the paused content so far as the last assistant turn. */
 export function continuationBody<B extends { messages: unknown[] }>(body: B, content: readonly Block[]): B {
   return { ...body, messages: [...body.messages, { role: "assistant", content: [...content] }] };

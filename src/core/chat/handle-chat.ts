@@ -5,7 +5,7 @@ import { midStreamOutcome } from "../../pool/dispatch";
 import { keyHint } from "../../log";
 import { planChat } from "./plan";
 import { sendChat, type Sent } from "./send";
-import { continuationBody, continuePaused } from "./continuation";
+import { continuationBody, continuePaused, mayPause } from "./continuation";
 import { continuePausedEvents } from "./continuation-stream";
 import type { AnswerEnd, ChatInput, ChatPlan, ChatResult } from "./types";
 import { ownedId } from "../../tenancy/tenancy";
@@ -56,7 +56,7 @@ function eventsResult(deps: GatewayDeps, scope: RequestScope, input: ChatInput, 
     throw new GatewayError(502, "The Anthropic API answered a streaming request with an empty body.", "upstream_error", null, "upstream_empty_stream");
   }
   // A paused server-tool turn goes on in the same stream (core/chat/continuation-stream.ts).
-  const events = continuePausedEvents(first, async (content) => {
+  const events = !mayPause(plan.body) ? first : continuePausedEvents(first, async (content) => {
     const next = await sendChat(deps, scope, { ...plan, body: continuationBody(plan.body, content as never) });
     next.settle({ kind: "ok" });
     const source = next.platform.events(next.response);
@@ -90,7 +90,7 @@ function ender(deps: GatewayDeps, scope: RequestScope, input: ChatInput, plan: C
     const onAnswered = input.client.onAnswered;
     if (onAnswered) {
       try {
-        onAnswered({ tenant: input.client.tenant, model: plan.profile.id, usage: how.usage, error: how.error });
+        onAnswered({ tenant: input.client.tenant, model: plan.profile.id, usage: how.usage, error: how.error, outputChars: how.outputChars ?? 0 });
       } catch (err) {
         deps.log.error("usage_hook_failed", { error: err instanceof Error ? err.message : String(err) });
       }

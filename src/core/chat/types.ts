@@ -46,6 +46,8 @@ export interface AnswerRecord {
   usage: UpstreamUsage | null;
   /** Null for a complete answer. `client_disconnected` when the client left mid-stream. */
   error: StreamError | null;
+  /** Characters of answer the client received: an unfinished stream's output is estimated from it. */
+  outputChars: number;
 }
 
 /** The plan stage's output: everything decided before the first upstream byte. */
@@ -89,6 +91,8 @@ export interface AnswerEnd {
   usage: UpstreamUsage | null;
   thinking: ThinkingCapture | null;
   error: StreamError | null;
+  /** Characters of answer the client received (streams; 0 for a whole message). */
+  outputChars?: number;
 }
 
 interface ResultBase extends RenderHints {

@@ -7,9 +7,9 @@ import type { Config } from "../../config";
 import type { RequestScope } from "../../deps";
 import { looksManaged } from "../../tenancy/key-material";
 import { OPEN_IDENTITY, type ClientIdentity, type Tenancy } from "../../tenancy/tenancy";
-import { matchesAnyKey, type HeaderLookup } from "../../secret-compare";
+import { matchingKeyIndex, type HeaderLookup } from "../../secret-compare";
 
-export { matchesAnyKey, type HeaderLookup };
+export type { HeaderLookup };
 
 /** The client's key: `Authorization: Bearer <key>`, `x-api-key` or `api-key` (Cherry, Continue). */
 export function presentedKey(headers: HeaderLookup): string | undefined {
@@ -19,30 +19,6 @@ export function presentedKey(headers: HeaderLookup): string | undefined {
     if (m?.[1]) return m[1].trim();
   }
   return headers.get("x-api-key")?.trim() || headers.get("api-key")?.trim() || undefined;
-}
-
-/**
- * Compares against every configured key without stopping early. The loop runs over the
- * presented key's characters (the client's own, known length), reading each configured key
- * cyclically, so neither the position of a match nor the length or content of a configured
- * key shows in timing. Synchronous and digest-free: hashing the presented key with
- * `crypto.subtle.digest` cost an async hop and 13 % of the Node request path's CPU.
- * Returns the index of the matching key (its usage is recorded under it), or -1.
- */
-export function matchingKeyIndex(presented: string, keys: readonly string[]): number {
-  const n = presented.length;
-  let index = -1;
-  for (let at = 0; at < keys.length; at++) {
-    const k = keys[at]!;
-    const m = k.length;
-    let diff = n ^ m;
-    if (m === 0) diff |= 1;
-    else for (let i = 0, j = 0; i < n; i++, j = j + 1 === m ? 0 : j + 1) diff |= presented.charCodeAt(i) ^ k.charCodeAt(j);
-    // Branch-free select: keeps the first match without a data-dependent branch.
-    const hit = ((diff | -diff) >>> 31) ^ 1;
-    index += hit * (index === -1 ? at + 1 : 0);
-  }
-  return index;
 }
 
 const unauthorized = (message: string) => ({

@@ -3,7 +3,8 @@ import type { GatewayEnv } from "../app-env";
 import { GatewayError } from "../../errors";
 import { errorResponse } from "../../openai/errors";
 import { AdminInputError, AdminService, usageCsv } from "../../tenancy/admin";
-import { constantTimeEqual, hashKey } from "../../tenancy/key-material";
+import { constantTimeEqual } from "../../secret-compare";
+import { hashSecret } from "../../hash";
 import type { Tenancy } from "../../tenancy/tenancy";
 
 /**
@@ -16,7 +17,7 @@ export async function adminRefusal(authorization: string | null | undefined, adm
     return new GatewayError(503, "The admin API is off: this gateway has no ADMIN_KEY. The operator sets one (a secret of 16+ characters, `wrangler secret put ADMIN_KEY`, or the ADMIN_KEY environment variable on Node) to manage client keys and read usage and status.", "api_error", null, "admin_disabled", { "x-should-retry": "false" });
   }
   const m = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "");
-  const [presented, expected] = await Promise.all([hashKey(m?.[1]?.trim() ?? ""), hashKey(adminKey)]);
+  const [presented, expected] = await Promise.all([hashSecret(m?.[1]?.trim() ?? ""), hashSecret(adminKey)]);
   if (constantTimeEqual(presented, expected)) return null;
   return new GatewayError(401, "Missing or incorrect admin key. Send ADMIN_KEY as `Authorization: Bearer <ADMIN_KEY>`; client keys do not open the admin API.", "authentication_error", null, "invalid_admin_key", { "www-authenticate": 'Bearer realm="claude2api admin"' });
 }

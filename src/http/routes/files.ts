@@ -3,7 +3,7 @@ import type { GatewayEnv } from "../app-env";
 import { AnthropicFiles } from "../../platforms/anthropic/files";
 import type { GatewayDeps, KeyOutcome, UploadRecord } from "../../deps";
 import { clip, GatewayError, invalidRequest } from "../../errors";
-import { keyHash } from "../../uploads/tracker";
+import { uploadKeyHash } from "../../uploads/tracker";
 import { keyOfRecord, visibleTo } from "../../uploads/client-files";
 import { noUsableKey, poolRateLimited } from "../../pool/failover";
 import { readFormData } from "../json-body";
@@ -49,7 +49,7 @@ export function registerFiles(app: Hono<GatewayEnv>): void {
     const meta = await withKey(c, key, (files) => files.upload(key, file, filename, mimeType, c.get("scope").signal));
     const now = Date.now();
     const rec: UploadRecord = {
-      fileId: meta.id, sha256: "", keyHash: await keyHash(key), owner: "client", bytes: meta.size_bytes ?? file.size,
+      fileId: meta.id, sha256: "", keyHash: await uploadKeyHash(key), owner: "client", bytes: meta.size_bytes ?? file.size,
       filename, mimeType: meta.mime_type || mimeType, purpose, uploadedAt: Date.parse(meta.created_at) || now, lastUsedAt: now,
       ...(c.get("client") ? { tenant: c.get("client")!.id } : {}),
     };

@@ -6,6 +6,7 @@ import { poolFor, callWithFailover } from "../../pool/dispatch";
 import { readBodyBytes } from "../json-body";
 import { restrictedPool } from "../../pool/member-pool";
 import { adapterAsUpstream } from "../../platforms/adapter";
+import { anthropicErrorResponse, anthropicErrorTypeForStatus } from "../../platforms/anthropic-shaped";
 import { conversationAffinity } from "../../pool/affinity";
 import { redactSecrets } from "../../log";
 import { admit, settle, withGateHeaders, type Gate } from "../../tenancy/gate";
@@ -23,25 +24,8 @@ export function registerMessages(app: Hono<GatewayEnv>): void {
   app.post("/messages/count_tokens", (c) => forward(c, "/v1/messages/count_tokens"));
 }
 
-const ANTHROPIC_TYPE: Record<number, string> = {
-  400: "invalid_request_error",
-  401: "authentication_error",
-  403: "permission_error",
-  404: "not_found_error",
-  413: "request_too_large",
-  429: "rate_limit_error",
-  502: "api_error",
-  503: "overloaded_error",
-  504: "timeout_error",
-};
-
 /** The Anthropic API's limit on one request's body (the Messages API: 32 MB). */
 const ANTHROPIC_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
-
-function anthropicError(err: GatewayError): Response {
-  const body = { type: "error", error: { type: ANTHROPIC_TYPE[err.status] ?? "api_error", message: redactSecrets(err.message) } };
-  return new Response(JSON.stringify(body), { status: err.status, headers: { "content-type": "application/json", ...err.headers } });
-}
 
 async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> {
   const deps = c.get("deps");
@@ -101,7 +85,10 @@ async function forward(c: Context<GatewayEnv>, path: string): Promise<Response> 
         : response.body;
     return new Response(body, { status: response.status, headers });
   } catch (err) {
-    if (err instanceof GatewayError) return anthropicError(gate ? (withGateHeaders(err, gate) as GatewayError) : err);
+    if (err instanceof GatewayError) {
+      const e = gate ? (withGateHeaders(err, gate) as GatewayError) : err;
+      return anthropicErrorResponse(e.status, anthropicErrorTypeForStatus(e.status), redactSecrets(e.message), e.headers);
+    }
     throw err;
   }
 }

@@ -3,7 +3,7 @@ import type { GatewayEnv } from "../app-env";
 import type { AnthropicContentBlock } from "../../platforms/anthropic/types";
 import type { GatewayDeps } from "../../deps";
 import { runChat } from "../../core/chat/handle-chat";
-import { newResponseId, messageTexts, type ResponseContext } from "../../render/responses/output";
+import { newResponseId, messageTexts, type ResponseObjectContext } from "../../render/responses/output";
 import { renderResponse } from "../../render/responses/render";
 import { parseResponsesRequest, type ResponsesRequest } from "../../openai/responses-schema";
 import { toChatRequest } from "../../translate/responses-to-chat";
@@ -31,7 +31,7 @@ export const responses: ChatEndpoint = async (deps, scope, json, attachments, cl
   // Responses have reasoning items of their own: `<think>` tags (REASONING_OUTPUT=think_tags) would only pollute output_text.
   const reasoningOutput = deps.config.REASONING_OUTPUT === "hidden" ? "hidden" : "reasoning_content";
   const result = await runChat(deps, scope, { request, attachments, client, reasoningOutput });
-  const ctx: ResponseContext = { id: newResponseId(), createdAt: Math.floor(Date.now() / 1000), req };
+  const ctx: ResponseObjectContext = { id: newResponseId(), createdAt: Math.floor(Date.now() / 1000), req };
   return renderResponse(result, ctx, (output) => {
     if (req.store === false) return;
     // Kept under the client key: only the key that made the answer can reference it.

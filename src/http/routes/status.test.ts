@@ -2,7 +2,9 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { GatewayEnv } from "../app-env";
 import type { GatewayDeps, UploadRecord } from "../../deps";
-import { hashKey, MemoryKeyStateStore } from "../../pool/store";
+import { MemoryKeyStateStore } from "../../pool/store";
+import { hashSecret } from "../../hash";
+import { uploadKeyHash } from "../../uploads/tracker";
 import { IsolateKeyPool } from "../../pool/isolate-pool";
 import { captureLog, testScope } from "../../pool/test-support";
 import { errorResponse } from "../../openai/errors";
@@ -34,7 +36,7 @@ async function app(uploads: () => Promise<UploadRecord[]>) {
 }
 
 const upload = async (): Promise<UploadRecord> =>
-  ({ fileId: "file_011abc", sha256: "f".repeat(64), keyHash: await hashKey(KEYS[0]!), owner: "gateway", bytes: 2048, filename: "history.txt", mimeType: "text/plain", purpose: "", uploadedAt: 1_700_000_000_000, lastUsedAt: 1_700_000_100_000 }) as UploadRecord;
+  ({ fileId: "file_011abc", sha256: "f".repeat(64), keyHash: await uploadKeyHash(KEYS[0]!), owner: "gateway", bytes: 2048, filename: "history.txt", mimeType: "text/plain", purpose: "", uploadedAt: 1_700_000_000_000, lastUsedAt: 1_700_000_100_000 }) as UploadRecord;
 
 describe("GET /status", () => {
   it("gives machines each key by its last four characters, with why it is out", async () => {
@@ -73,7 +75,8 @@ describe("GET /status", () => {
       for (const k of KEYS) {
         expect(page).not.toContain(k);
         expect(page).not.toContain(k.slice(0, -4)); // nor any long part of it
-        expect(page).not.toContain(await hashKey(k));
+        expect(page).not.toContain(await hashSecret(k)); // the pool's name for it
+        expect(page).not.toContain(await uploadKeyHash(k)); // the upload records'
       }
       expect(page).not.toContain(CLIENT_KEY);
     }

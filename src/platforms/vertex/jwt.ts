@@ -3,6 +3,8 @@
  * with the account's own key through WebCrypto, which Workers and Node both have, so no
  * JWT library is needed for one header, one claim set and one signature.
  */
+import { encodeBase64Url } from "../../attachments/base64";
+
 export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
 export async function importPrivateKey(pem: string): Promise<CryptoKey> {
@@ -25,16 +27,10 @@ export async function signAssertion(
   claims: { iss: string; aud: string; scope: string; iat: number; exp: number },
   keyId?: string,
 ): Promise<string> {
-  const header = base64url(JSON.stringify({ alg: "RS256", typ: "JWT", ...(keyId ? { kid: keyId } : {}) }));
-  const payload = base64url(JSON.stringify(claims));
+  const utf8 = new TextEncoder();
+  const header = encodeBase64Url(utf8.encode(JSON.stringify({ alg: "RS256", typ: "JWT", ...(keyId ? { kid: keyId } : {}) })));
+  const payload = encodeBase64Url(utf8.encode(JSON.stringify(claims)));
   const input = `${header}.${payload}`;
-  const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(input));
-  return `${input}.${base64url(new Uint8Array(signature))}`;
-}
-
-function base64url(data: string | Uint8Array): string {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  let bin = "";
-  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]!);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, utf8.encode(input));
+  return `${input}.${encodeBase64Url(new Uint8Array(signature))}`;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fixtureNames, fixtures } from "../../../test/helpers/recorded";
-import { translateMessage, type ResponseContext } from "./completion";
+import { translateMessage, type ChatCompletionContext } from "./completion";
 import { toOpenAIUsage } from "../../translate/usage";
 
-const ctx: ResponseContext = { id: "chatcmpl-test", created: 1760000000, model: "claude-sonnet-4-5-think", reasoningOutput: "reasoning_content" };
+const ctx: ChatCompletionContext = { id: "chatcmpl-test", created: 1760000000, model: "claude-sonnet-4-5-think", reasoningOutput: "reasoning_content" };
 const message = (name: string) => JSON.parse(fixtures()[name]!);
 
 describe("translateMessage on every recorded non-stream body", () => {

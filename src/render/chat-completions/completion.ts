@@ -1,14 +1,15 @@
 import type { AnthropicContentBlock, AnthropicMessage } from "../../platforms/anthropic/types";
 import type { ChatCompletion, ChatCompletionMessageToolCall, FinishReason } from "../../openai/types";
 import type { ChatCompletionMessage } from "openai/resources/chat/completions/completions";
-import { refusalText, toFinishReason } from "../../translate/finish-reason";
+import { chatFinishReason, refusalText } from "../../translate/finish-reason";
 import type { ThinkingCapture } from "../../translate/reasoning";
 import { toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
 import { annotateBlocks, chatAnnotation } from "../../translate/citations";
 import { reasoningDetails, type ReasoningDetail } from "../../translate/reasoning-details";
 import { resultError, serverToolErrorText } from "../../translate/server-tools";
 
-export interface ResponseContext {
+/** One chat completion being rendered: its id, time and model as the client named it, and the request's rendering choices. */
+export interface ChatCompletionContext {
   id: string; // "chatcmpl-…", one per request/stream
   created: number; // unix seconds
   model: string; // the model name AS THE CLIENT ASKED (e.g. "claude-sonnet-4-5-think")
@@ -33,7 +34,7 @@ export type ChatCompletionResult = Omit<ChatCompletion, "choices" | "usage"> & {
  * How reasoning is shown. `<think>` tags inside a structured-output answer would make
  * the JSON unparseable, so think_tags falls back to hidden there.
  */
-export function reasoningMode(ctx: Pick<ResponseContext, "reasoningOutput" | "structuredOutput">): ResponseContext["reasoningOutput"] {
+export function reasoningMode(ctx: Pick<ChatCompletionContext, "reasoningOutput" | "structuredOutput">): ChatCompletionContext["reasoningOutput"] {
   return ctx.reasoningOutput === "think_tags" && ctx.structuredOutput ? "hidden" : ctx.reasoningOutput;
 }
 
@@ -43,7 +44,7 @@ export const THINKING_SEPARATOR = "\n\n";
 /** A non-streamed Anthropic Message → an OpenAI chat.completion, plus what to remember for the next turn. */
 export function translateMessage(
   msg: AnthropicMessage,
-  ctx: ResponseContext,
+  ctx: ChatCompletionContext,
 ): { completion: ChatCompletionResult; thinking: ThinkingCapture | null } {
   const mode = reasoningMode(ctx);
   const forcedTool = ctx.structuredOutput?.mode === "tool" ? ctx.structuredOutput.toolName : null;
@@ -105,9 +106,7 @@ export function translateMessage(
   annotations.push(...(annotateBlocks(blocks as never, chatAnnotation, offset) as typeof annotations));
   if (content === "" && toolCalls.length > 0) content = null;
 
-  let finish = toFinishReason(msg.stop_reason);
-  if (toolCalls.length > 0) finish = "tool_calls";
-  else if (finish === "tool_calls") finish = "stop";
+  const finish = chatFinishReason(msg.stop_reason, toolCalls.length > 0, ctx.legacyFunctions);
 
   const message: AssistantMessage = {
     role: "assistant",
@@ -118,7 +117,6 @@ export function translateMessage(
   if (ctx.reasoningDetails && mode !== "hidden" && signed.length > 0) message.reasoning_details = reasoningDetails(signed as never);
   if (toolCalls.length > 0 && ctx.legacyFunctions) {
     message.function_call = (toolCalls[0] as Extract<ChatCompletionMessageToolCall, { type: "function" }>).function;
-    finish = "function_call";
   } else if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (annotations.length > 0 && structured === null) message.annotations = annotations;
 

@@ -1,12 +1,12 @@
 import type { ChatResult } from "../../core/chat/types";
 import { newCompletionId } from "../../translate/ids";
 import { jsonHeaders, sseHeaders, type Rendered } from "../rendered";
-import { translateMessage, type ResponseContext } from "./completion";
+import { translateMessage, type ChatCompletionContext } from "./completion";
 import { chatCompletionChunks } from "./stream";
 
 /** The chat core's result as Chat Completions: a chat.completion object, or chat.completion.chunk events. */
 export function renderChatCompletion(result: ChatResult): Rendered {
-  const ctx: ResponseContext = {
+  const ctx: ChatCompletionContext = {
     id: newCompletionId(),
     created: Math.floor(Date.now() / 1000),
     model: result.requestModel,
@@ -25,7 +25,7 @@ export function renderChatCompletion(result: ChatResult): Rendered {
     includeUsage: result.includeUsage,
     keepAliveMs: result.keepAliveMs,
     signal: result.signal,
-    onComplete: (summary) => result.end({ usage: summary.anthropicUsage, thinking: summary.thinking, error: summary.error }),
+    onComplete: (summary) => result.end({ usage: summary.anthropicUsage, thinking: summary.thinking, error: summary.error, outputChars: summary.outputChars }),
   });
   return { headers: sseHeaders(result.headers), body };
 }

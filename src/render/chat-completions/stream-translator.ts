@@ -1,14 +1,14 @@
 import type { AnthropicContentBlock } from "../../platforms/anthropic/types";
 import type { FinishReason } from "../../openai/types";
 import type { AnthropicEventSink, AnthropicStreamEvent, StreamError } from "../../platforms/anthropic/events";
-import { refusalText, toFinishReason, type RefusalDetails } from "../../translate/finish-reason";
-import { reasoningMode, THINKING_SEPARATOR, type ResponseContext, type ThinkingCapture } from "./completion";
+import { chatFinishReason, refusalText, type RefusalDetails } from "../../translate/finish-reason";
+import { reasoningMode, THINKING_SEPARATOR, type ChatCompletionContext, type ThinkingCapture } from "./completion";
 import { CitationTracker, type ClaudeCitation } from "../../translate/citations";
 import { encryptedPiece, signaturePiece, textPiece, type ReasoningDetail } from "../../translate/reasoning-details";
 import { resultError, serverToolErrorText, webSearchCalls, type WebSearchCall } from "../../translate/server-tools";
 
 /** What the translator reads of the render context (the chunk ids belong to the writer). */
-export type TranslatorContext = Pick<ResponseContext, "reasoningOutput" | "structuredOutput" | "legacyFunctions" | "reasoningDetails">;
+export type TranslatorContext = Pick<ChatCompletionContext, "reasoningOutput" | "structuredOutput" | "legacyFunctions" | "reasoningDetails">;
 import { mergeUsage, toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
 
 /** A citation and the span of the content it backs (UTF-16 indices into everything sent as content). */
@@ -52,6 +52,11 @@ export interface StreamSummary {
   thinking: ThinkingCapture | null;
   error: StreamError | null;
   finishReason: FinishReason | null;
+  /**
+   * Characters of answer sent so far (content, reasoning, tool arguments): what an answer
+   * cut off before the upstream reported its output tokens is estimated from.
+   */
+  outputChars: number;
 }
 
 export { LOST } from "../../platforms/anthropic/events";
@@ -121,7 +126,7 @@ export class StreamTranslator implements AnthropicEventSink {
   done = false;
 
   readonly #w: DeltaWriter;
-  readonly #mode: ResponseContext["reasoningOutput"];
+  readonly #mode: ChatCompletionContext["reasoningOutput"];
   readonly #forcedTool: string | null;
   readonly #legacy: boolean;
   readonly #includeUsage: boolean;
@@ -148,6 +153,7 @@ export class StreamTranslator implements AnthropicEventSink {
   readonly #citations = new CitationTracker<CitedSpan>((citation, start, end) => ({ citation, start, end }));
   readonly #servers = new Map<string, { type: string; id: string; name: string; input: unknown }>();
   #serverErrors: string[] = [];
+  #outputChars = 0;
 
   constructor(ctx: TranslatorContext, writer: DeltaWriter, includeUsage: boolean) {
     this.#w = writer;
@@ -211,7 +217,7 @@ export class StreamTranslator implements AnthropicEventSink {
 
   summary(): StreamSummary {
     const thinking = this.#toolIds.length > 0 && this.#signed.length > 0 ? { toolCallIds: this.#toolIds, blocks: this.#signed } : null;
-    return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, anthropicUsage: this.#sawUsage ? this.#usage : null, thinking, error: this.#error, finishReason: this.#finish };
+    return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, anthropicUsage: this.#sawUsage ? this.#usage : null, thinking, error: this.#error, finishReason: this.#finish, outputChars: this.#outputChars };
   }
 
   #addUsage(u: UpstreamUsage | null | undefined): void {
@@ -332,6 +338,7 @@ export class StreamTranslator implements AnthropicEventSink {
         } else if (block.kind === Kind.Structured) {
           block.args = true;
           this.#answered = true;
+          this.#outputChars += fragment.length;
           this.out += this.#w.content(fragment);
         }
         return;
@@ -361,7 +368,10 @@ export class StreamTranslator implements AnthropicEventSink {
         if (text === null && annotations.length === 0) return;
         if (this.#thinkOpen) this.#closeThink();
         if (text) this.#answered = true;
-        if (text) this.#citations.emitted(text);
+        if (text) {
+          this.#citations.emitted(text);
+          this.#outputChars += text.length;
+        }
         this.out += this.#w.cited(text, annotations);
         return;
       }
@@ -382,7 +392,7 @@ export class StreamTranslator implements AnthropicEventSink {
         if (!block.args) this.out += this.#toolArgs(block, block.startInput || "{}");
         return;
       case Kind.Structured:
-        if (!block.args) this.out += this.#w.content(block.startInput || "{}");
+        if (!block.args) this.out += this.#content(block.startInput || "{}");
         return;
       default:
         return;
@@ -390,6 +400,7 @@ export class StreamTranslator implements AnthropicEventSink {
   }
 
   #toolArgs(block: Block, fragment: string): string {
+    this.#outputChars += fragment.length;
     return this.#legacy ? this.#w.functionArgs(fragment) : this.#w.toolArgs(block.call, fragment);
   }
 
@@ -407,12 +418,15 @@ export class StreamTranslator implements AnthropicEventSink {
   /** Every piece of content goes through here: citation spans count what the client got. */
   #content(text: string): string {
     this.#citations.emitted(text);
+    this.#outputChars += text.length;
     return this.#w.content(text);
   }
 
   #thinking(block: Block, text: string): void {
     const first = block.parts.length === 0;
     block.parts.push(text);
+    // Hidden or not, thinking is billed as output.
+    if (this.#mode !== "think_tags") this.#outputChars += text.length;
     if (this.#mode === "hidden") return;
     const piece = first && this.#reasoned ? THINKING_SEPARATOR + text : text;
     this.#reasoned = true;
@@ -452,9 +466,7 @@ export class StreamTranslator implements AnthropicEventSink {
     if (!this.#answered && this.#calls === 0 && this.#serverErrors.length > 0) this.#text(this.#serverErrors.join(" "));
     this.#closeThink();
     if (this.#stopReason === "refusal") this.out += this.#w.refusal(refusalText(this.#stopDetails));
-    let finish = toFinishReason(this.#stopReason);
-    if (this.#calls > 0) finish = this.#legacy ? "function_call" : "tool_calls";
-    else if (finish === "tool_calls") finish = "stop";
+    const finish = chatFinishReason(this.#stopReason, this.#calls > 0, this.#legacy);
     this.#finish = finish;
     this.out += this.#w.finish(finish);
     if (this.#includeUsage) this.out += this.#w.usage(toOpenAIUsage(this.#usage));

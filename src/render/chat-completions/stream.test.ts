@@ -12,7 +12,7 @@ import {
   streamOf,
   type ParsedOpenAIStream,
 } from "../../../test/helpers/recorded";
-import { translateMessage, type ResponseContext } from "./completion";
+import { translateMessage, type ChatCompletionContext } from "./completion";
 import { createChatCompletionStream, type StreamContext } from "./stream";
 import { toOpenAIUsage } from "../../translate/usage";
 
@@ -148,7 +148,7 @@ describe("stream and non-stream agree on every recorded body", () => {
   for (const name of fixtureNames(".json")) {
     it(name, async () => {
       const msg = JSON.parse(fixtures()[name]!);
-      const variants: Partial<ResponseContext>[] = MODES.map((reasoningOutput) => ({ reasoningOutput }));
+      const variants: Partial<ChatCompletionContext>[] = MODES.map((reasoningOutput) => ({ reasoningOutput }));
       if (name.startsWith("anthropic-json-tool")) variants.push({ structuredOutput: { mode: "tool", toolName: "json" } }, { reasoningOutput: "think_tags", structuredOutput: { mode: "tool", toolName: "json" } });
       for (const v of variants) {
         const expected = translateMessage(msg, { ...base, ...v });
@@ -161,8 +161,11 @@ describe("stream and non-stream agree on every recorded body", () => {
         expect(out.toolCalls).toEqual((m.tool_calls ?? []).map((c) => (c.type === "function" ? { id: c.id, ...c.function } : null)));
         expect(out.finishReason).toBe(expected.completion.choices[0].finish_reason);
         expect(out.usage).toEqual(expected.completion.usage);
-        const { anthropicUsage, ...rest } = summary;
+        const { anthropicUsage, outputChars, ...rest } = summary;
         expect(rest).toEqual({ usage: expected.completion.usage, thinking: expected.thinking, error: null, finishReason: out.finishReason });
+        // What a cut-off answer's output would be estimated from: at least everything the client got as answer.
+        const args = out.toolCalls.reduce((n: number, c: any) => n + (c?.arguments?.length ?? 0), 0);
+        expect(outputChars).toBeGreaterThanOrEqual(out.content.length + args);
         // What usage accounting prices: Anthropic's own counts, the same as the rendered usage.
         expect(toOpenAIUsage(anthropicUsage)).toEqual(expected.completion.usage);
       }

@@ -2,12 +2,12 @@ import { anthropicSseEvents, type AnthropicEventSource } from "../../platforms/a
 import type { ChunkReader } from "../../platforms/upstream";
 import { renderEventStream } from "../event-stream";
 import { ChunkWriter } from "./chunk-writer";
-import type { ResponseContext } from "./completion";
+import type { ChatCompletionContext } from "./completion";
 import { StreamTranslator, type StreamSummary } from "./stream-translator";
 
 export { CLIENT_GONE } from "../event-stream";
 
-export interface StreamContext extends ResponseContext {
+export interface StreamContext extends ChatCompletionContext {
   includeUsage: boolean; // stream_options.include_usage
   keepAliveMs: number; // SSE comment `: keep-alive` after this long without output (0 = off)
   signal?: AbortSignal; // client gone → stop

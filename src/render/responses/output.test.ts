@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildResponse, fromChatCompletion, messageTexts, newFunctionCallId, newMessageId, newReasoningId, newResponseId, toResponsesUsage, type ResponseContext } from "./output";
+import { buildResponse, finishedStatus, fromChatCompletion, messageTexts, newFunctionCallId, newMessageId, newReasoningId, newResponseId, toResponsesUsage, type ResponseObjectContext } from "./output";
 import { parseResponsesRequest } from "../../openai/responses-schema";
 
-const ctx = (body: Record<string, unknown> = {}): ResponseContext => ({
+const ctx = (body: Record<string, unknown> = {}): ResponseObjectContext => ({
   id: "resp_test",
   createdAt: 1_700_000_000,
   req: parseResponsesRequest({ model: "claude-sonnet-4-5", input: "hi", ...body }),
@@ -170,6 +170,13 @@ describe("buildResponse", () => {
     expect(res.status).toBe("failed");
     expect(res.error).toEqual({ code: "overloaded_error", message: "Overloaded" });
     expect(res.incomplete_details).toBeNull();
+  });
+});
+
+describe("finishedStatus", () => {
+  it("is incomplete only when max_output_tokens cut the answer", () => {
+    expect(finishedStatus("length")).toBe("incomplete");
+    for (const r of ["stop", "tool_calls", "content_filter", null, undefined]) expect(finishedStatus(r)).toBe("completed");
   });
 });
 

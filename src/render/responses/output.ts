@@ -35,7 +35,7 @@ export interface ChatUsageLike {
 }
 
 /** What every rendering of one response shares: its id, time, and the request it echoes. */
-export interface ResponseContext {
+export interface ResponseObjectContext {
   id: string;
   createdAt: number;
   req: ResponsesRequest;
@@ -67,13 +67,18 @@ export function toResponsesUsage(u: ChatUsageLike | null | undefined): ResponseU
 
 export type Status = "in_progress" | "completed" | "incomplete" | "failed";
 
+/** A finished answer's status by its chat finish_reason: cut by max_output_tokens ("length") is `incomplete`. */
+export function finishedStatus(finishReason: string | null | undefined): "completed" | "incomplete" {
+  return finishReason === "length" ? "incomplete" : "completed";
+}
+
 /**
  * The Response object. `length` (max_output_tokens reached) is `incomplete` with
  * `incomplete_details.reason: "max_output_tokens"`; a refusal stays `completed` with a
  * refusal part, as OpenAI answers one.
  */
 export function buildResponse(
-  ctx: ResponseContext,
+  ctx: ResponseObjectContext,
   status: Status,
   output: ResponseOutputItem[],
   usage: ResponseUsage | null,
@@ -141,7 +146,7 @@ export const functionCallItem = (id: string, callId: string, name: string, args:
 });
 
 /** A non-streamed answer, as its chat completion object → the Response object. */
-export function fromChatCompletion(completion: ChatCompletionLike, ctx: ResponseContext, searches: readonly WebSearchCall[] = []): OpenAIResponse {
+export function fromChatCompletion(completion: ChatCompletionLike, ctx: ResponseObjectContext, searches: readonly WebSearchCall[] = []): OpenAIResponse {
   const choice = completion.choices[0];
   const output: ResponseOutputItem[] = [];
   const message = choice?.message;
@@ -154,7 +159,7 @@ export function fromChatCompletion(completion: ChatCompletionLike, ctx: Response
   if (message?.refusal) content.push({ type: "refusal", refusal: message.refusal });
   if (content.length) output.push(messageItem(newMessageId(), "completed", content));
   for (const call of message?.tool_calls ?? []) if (call.function) output.push(functionCallItem(newFunctionCallId(), call.id, call.function.name, call.function.arguments, "completed"));
-  const status = choice?.finish_reason === "length" ? "incomplete" : "completed";
+  const status = finishedStatus(choice?.finish_reason);
   return buildResponse(ctx, status, output, toResponsesUsage(completion.usage));
 }
 

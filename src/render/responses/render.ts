@@ -3,7 +3,7 @@ import type { ChatResult } from "../../core/chat/types";
 import { newCompletionId } from "../../translate/ids";
 import { translateMessage } from "../chat-completions/completion";
 import { jsonHeaders, sseHeaders, type Rendered } from "../rendered";
-import { fromChatCompletion, type ResponseContext } from "./output";
+import { fromChatCompletion, type ResponseObjectContext } from "./output";
 import { responsesEvents } from "./stream";
 import { webSearchCalls } from "../../translate/server-tools";
 
@@ -12,7 +12,7 @@ import { webSearchCalls } from "../../translate/server-tools";
  * event stream. `keep` receives the output items of an answer that completed (the
  * route stores message texts for later `item_reference`s).
  */
-export function renderResponse(result: ChatResult, ctx: ResponseContext, keep: (output: ResponseOutputItem[]) => void): Rendered {
+export function renderResponse(result: ChatResult, ctx: ResponseObjectContext, keep: (output: ResponseOutputItem[]) => void): Rendered {
   if (result.kind === "message") {
     // The chat completion object (never its serialized text) carries the same decisions
     // about reasoning, structured output and tool calls that Chat Completions clients see.
@@ -34,7 +34,7 @@ export function renderResponse(result: ChatResult, ctx: ResponseContext, keep: (
     signal: result.signal,
     onComplete: (summary, output) => {
       if (!summary.error) keep(output);
-      result.end({ usage: summary.anthropicUsage, thinking: summary.thinking, error: summary.error });
+      result.end({ usage: summary.anthropicUsage, thinking: summary.thinking, error: summary.error, outputChars: summary.outputChars });
     },
   });
   return { headers: sseHeaders(result.headers), body };

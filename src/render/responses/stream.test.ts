@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { ResponseOutputItem } from "openai/resources/responses/responses";
-import type { ResponseContext } from "./output";
+import type { ResponseObjectContext } from "./output";
 import { parseResponsesRequest } from "../../openai/responses-schema";
 import { anthropicSseEvents } from "../../platforms/anthropic/events";
 import { CLIENT_GONE } from "../event-stream";
 import { responsesEvents } from "./stream";
 
-const ctx = (body: Record<string, unknown> = {}): ResponseContext => ({
+const ctx = (body: Record<string, unknown> = {}): ResponseObjectContext => ({
   id: "resp_stream",
   createdAt: 1_700_000_000,
   req: parseResponsesRequest({ model: "claude-sonnet-4-5", input: "hi", stream: true, ...body }),
@@ -55,11 +55,11 @@ interface Event {
   [key: string]: any;
 }
 
-function stream(upstream: ReadableStream<Uint8Array>, c: ResponseContext, onEnd: (output: ResponseOutputItem[], ok: boolean) => void, keepAliveMs = 0) {
+function stream(upstream: ReadableStream<Uint8Array>, c: ResponseObjectContext, onEnd: (output: ResponseOutputItem[], ok: boolean) => void, keepAliveMs = 0) {
   return responsesEvents(anthropicSseEvents(upstream), c, { reasoningOutput: "reasoning_content" }, { keepAliveMs, onComplete: (summary, output) => onEnd(output, !summary.error) });
 }
 
-async function run(upstream: ReadableStream<Uint8Array>, c: ResponseContext = ctx(), keepAliveMs = 0) {
+async function run(upstream: ReadableStream<Uint8Array>, c: ResponseObjectContext = ctx(), keepAliveMs = 0) {
   const ends: Array<{ output: ResponseOutputItem[]; ok: boolean }> = [];
   const text = await new Response(stream(upstream, c, (output, ok) => ends.push({ output, ok }), keepAliveMs)).text();
   const blocks = text.split("\n\n").filter(Boolean);

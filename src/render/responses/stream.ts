@@ -8,6 +8,7 @@ import type { WebSearchCall } from "../../translate/server-tools";
 import { renderEventStream } from "../event-stream";
 import {
   buildResponse,
+  finishedStatus,
   functionCallItem,
   messageItem,
   newFunctionCallId,
@@ -15,7 +16,7 @@ import {
   newReasoningId,
   reasoningItem,
   toResponsesUsage,
-  type ResponseContext,
+  type ResponseObjectContext,
 } from "./output";
 
 type Open =
@@ -41,7 +42,7 @@ export class ResponsesEventWriter implements DeltaWriter {
   #ended = false;
   #failed = false;
 
-  constructor(private readonly ctx: ResponseContext) {}
+  constructor(private readonly ctx: ResponseObjectContext) {}
 
   get ended(): boolean {
     return this.#ended;
@@ -150,7 +151,7 @@ export class ResponsesEventWriter implements DeltaWriter {
   done(): string {
     if (!this.#ended) {
       this.#close();
-      const status = this.#finish === "length" ? "incomplete" : "completed";
+      const status = finishedStatus(this.#finish);
       this.#event(status === "completed" ? "response.completed" : "response.incomplete", { response: buildResponse(this.ctx, status, this.output, this.#usage) });
       this.#ended = true;
     }
@@ -274,7 +275,7 @@ export interface ResponsesStreamOptions {
  * `response.created` at once, then the items as the events bring them. A stream that
  * fails, or that the client leaves, is a failed response, never a silently complete one.
  */
-export function responsesEvents(events: AnthropicEventSource, ctx: ResponseContext, translate: TranslatorContext, opts: ResponsesStreamOptions): ReadableStream<Uint8Array> {
+export function responsesEvents(events: AnthropicEventSource, ctx: ResponseObjectContext, translate: TranslatorContext, opts: ResponsesStreamOptions): ReadableStream<Uint8Array> {
   const writer = new ResponsesEventWriter(ctx);
   const translator = new StreamTranslator(translate, writer, true);
   translator.out = writer.start();
