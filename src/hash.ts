@@ -1,8 +1,8 @@
 /**
  * The gateway's hashes, in one place: SHA-256 where a value must not be guessable back
- * (keys: hashSecret; attachment contents: sha256Hex), FNV-1a where a short, stable, synchronous hash is all
- * that is needed (tool id collision guards, key preference). The simulator keeps its
- * own: it shares no code with the gateway.
+ * (keys: hashSecret; attachment contents: sha256Hex), FNV-1a where a short, stable,
+ * synchronous hash is all that is needed (tool id collision guards, key preference). The
+ * simulator keeps its own: it shares no code with the gateway.
  */
 
 export function toHex(bytes: Uint8Array): string {

@@ -5,8 +5,9 @@
  *
  * Why not `(Request) => Response`: on Node, building a web Request only for the transport
  * to take it apart again, and wrapping every answer in a web Response, is work that the
- * gateway would pay on every request for nothing (bench/RESULTS.md has the figures). The init is plain data, and the answer only has to offer what
- * the gateway reads (UpstreamResponse); a fetch Response is one.
+ * gateway would pay on every request for nothing (bench/RESULTS.md has the figures). The
+ * init is plain data, and the answer only has to offer what the gateway reads
+ * (UpstreamResponse); a fetch Response is one.
  */
 export interface UpstreamInit {
   method: "GET" | "POST" | "DELETE";
