@@ -50,9 +50,18 @@ describe("UploadTrackerDO", () => {
     const expired = await uploaded(withFiles, "expired.pdf", "gateway", Date.now() - 2 * HOUR);
     const fresh = await uploaded(withFiles, "fresh.pdf", "gateway", Date.now());
     expect(await listed()).toEqual([expired.fileId, fresh.fileId].sort());
-    // Recording the expired file sets an alarm that is already due: it may run by itself
-    // before runDurableObjectAlarm runs it (or the next one); either way the object sweeps.
-    for (const r of [expired, fresh]) await tracker.record(r);
+    // Recorded directly with an alarm an hour away: recording the expired file through the
+    // object would set an alarm already due, which runs by itself and races the test.
+    await runInDurableObject(stub, async (_instance, state) => {
+      for (const r of [expired, fresh]) {
+        state.storage.sql.exec(
+          `INSERT INTO files (file_id, sha256, key_hash, owner, bytes, filename, mime_type, purpose, uploaded_at, last_used_at, tenant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')`,
+          r.fileId, r.sha256, r.keyHash, r.owner, r.bytes, r.filename, r.mimeType, r.purpose, r.uploadedAt, r.lastUsedAt,
+        );
+      }
+      await state.storage.setAlarm(Date.now() + HOUR);
+    });
+    expect((await tracker.pending()).map((r) => r.fileId).sort()).toEqual([expired.fileId, fresh.fileId].sort());
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await listed()).toEqual([fresh.fileId]);
     expect((await tracker.pending()).map((r) => r.fileId)).toEqual([fresh.fileId]);
