@@ -3,7 +3,7 @@ import { upstreamKeys } from "../config";
 import type { GatewayDeps, KeyOutcome, KeyPool, RequestScope } from "../deps";
 import { GatewayError } from "../errors";
 import { singleKeyPool } from "./passthrough";
-import { sendWithFailover, type FailoverResult } from "./failover";
+import { tryKeysInTurn, type FailoverResult } from "./failover";
 import { upstreamUnreachable } from "../platforms/anthropic/errors";
 
 /**
@@ -37,9 +37,11 @@ export function midStreamOutcome(error: { type: string; message: string } | null
 }
 
 /**
- * One upstream call with failover across the pool's keys. Each attempt gets
- * UPSTREAM_TIMEOUT_MS to produce response headers (a long stream after that is fine);
- * transport failures become a 502, a timeout a 504, the client leaving a 499.
+ * One upstream call with failover across the pool's keys: the pool's choice of keys and
+ * what each answer means for its key are tryKeysInTurn's (failover.ts); this layer adds
+ * what one attempt needs from the runtime. Each attempt gets UPSTREAM_TIMEOUT_MS to
+ * produce response headers (a long stream after that is fine); transport failures become
+ * a 502, a timeout a 504, the client leaving a 499.
  */
 export async function callWithFailover(
   deps: GatewayDeps,
@@ -55,7 +57,7 @@ export async function callWithFailover(
 ): Promise<FailoverResult> {
   const { config } = deps;
   let timedOut = false;
-  return sendWithFailover({
+  return tryKeysInTurn({
     pool,
     scope,
     maxAttempts: config.MAX_UPSTREAM_ATTEMPTS,

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../errors";
 import { ClaudeSimulator } from "../simulator";
-import { sendWithFailover } from "./failover";
+import { tryKeysInTurn } from "./failover";
 import { IsolateKeyPool } from "./isolate-pool";
 import { CountingStore, captureLog, testScope } from "./test-support";
 
@@ -17,7 +17,7 @@ function gateway(keys = KEYS) {
   const pool = new IsolateKeyPool({ keys, store, log });
   const send = (body: unknown = GOOD, signal?: AbortSignal) => {
     const scope = testScope(signal);
-    const result = sendWithFailover({
+    const result = tryKeysInTurn({
       pool,
       scope,
       maxAttempts: 3,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KeyOutcome, KeyPool, KeyStatus } from "../deps";
-import { sendWithFailover } from "./failover";
+import { tryKeysInTurn } from "./failover";
 import { GatewayError } from "../errors";
 import { IsolateKeyPool } from "./isolate-pool";
 import { singleKeyPool } from "./passthrough";
@@ -54,13 +54,13 @@ function upstream(script: Record<string, (Response | Error | (() => Response | E
   return { attempt, calls };
 }
 
-describe("sendWithFailover", () => {
+describe("tryKeysInTurn", () => {
   it("moves past a rate-limited key, discards its body, and cools it for its retry-after", async () => {
     const { pool } = recordingPool([K1, K2]);
     const limited = err(429, "rate limited", { "retry-after": "20" });
     const { attempt, calls } = upstream({ [K1]: [limited], [K2]: [ok("from k2")] });
     const scope = testScope();
-    const { response, key } = await sendWithFailover({ pool, scope, maxAttempts: 3, log: captureLog(), attempt });
+    const { response, key } = await tryKeysInTurn({ pool, scope, maxAttempts: 3, log: captureLog(), attempt });
     expect(calls).toEqual([K1, K2]);
     expect(key).toBe(K2);
     expect(await response.text()).toBe("from k2");
@@ -72,7 +72,7 @@ describe("sendWithFailover", () => {
     for (const status of [400, 404, 413, 422]) {
       const { pool } = recordingPool([K1, K2]);
       const { attempt, calls } = upstream({ [K1]: [err(status, "bad request")], [K2]: [err(status, "bad request")] });
-      const { response } = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
+      const { response } = await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
       expect(response.status).toBe(status);
       expect(calls).toHaveLength(1);
       expect(pool.ended).toEqual([[calls[0], { kind: "ok" }]]);
@@ -82,7 +82,7 @@ describe("sendWithFailover", () => {
   it("disables a refused key with the upstream's reason and answers from the next", async () => {
     const { pool, log } = recordingPool([K1, K2]);
     const { attempt } = upstream({ [K1]: [err(401, "invalid x-api-key")] });
-    const { response, key } = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log, attempt });
+    const { response, key } = await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log, attempt });
     expect(response.status).toBe(200);
     expect(key).toBe(K2);
     const k1 = (await pool.status()).find((s) => s.key === "…1111");
@@ -92,7 +92,7 @@ describe("sendWithFailover", () => {
   it("returns the last upstream answer when attempts run out", async () => {
     const { pool } = recordingPool([K1, K2, K3]);
     const { attempt, calls } = upstream({ [K1]: [err(529, "Overloaded")], [K2]: [err(503, "unavailable")], [K3]: [ok()] });
-    const { response, key } = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 2, log: captureLog(), attempt });
+    const { response, key } = await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 2, log: captureLog(), attempt });
     expect(calls).toEqual([K1, K2]);
     expect(response.status).toBe(503);
     expect(key).toBe(K2);
@@ -102,7 +102,7 @@ describe("sendWithFailover", () => {
   it("tries each key at most once per request", async () => {
     const { pool } = recordingPool([K1, K2]);
     const { attempt, calls } = upstream({ [K1]: [err(500, "boom")], [K2]: [err(500, "boom")] });
-    const { response } = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 5, log: captureLog(), attempt });
+    const { response } = await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 5, log: captureLog(), attempt });
     expect(calls).toEqual([K1, K2]);
     expect(response.status).toBe(500);
   });
@@ -110,11 +110,11 @@ describe("sendWithFailover", () => {
   it("fails over on network errors and rethrows one on the last attempt", async () => {
     const first = recordingPool([K1, K2]);
     const a = upstream({ [K1]: [new Error("connection reset")], [K2]: [ok()] });
-    expect((await sendWithFailover({ pool: first.pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt: a.attempt })).key).toBe(K2);
+    expect((await tryKeysInTurn({ pool: first.pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt: a.attempt })).key).toBe(K2);
 
     const second = recordingPool([K1, K2]);
     const b = upstream({ [K1]: [err(529, "Overloaded")], [K2]: [new Error("connection reset")] });
-    await expect(sendWithFailover({ pool: second.pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt: b.attempt })).rejects.toThrow("connection reset");
+    await expect(tryKeysInTurn({ pool: second.pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt: b.attempt })).rejects.toThrow("connection reset");
   });
 
   it("answers a truthful 429 with the soonest retry-after when every key cools", async () => {
@@ -125,7 +125,7 @@ describe("sendWithFailover", () => {
     pool.begin(K2);
     pool.end(K2, { kind: "rate_limited", retryAfterMs: 12_500 }, scope);
     const { attempt, calls } = upstream({});
-    const err = await sendWithFailover({ pool, scope, maxAttempts: 3, log: captureLog(), attempt }).catch((e: unknown) => e);
+    const err = await tryKeysInTurn({ pool, scope, maxAttempts: 3, log: captureLog(), attempt }).catch((e: unknown) => e);
     expect(calls).toEqual([]);
     expect(err).toBeInstanceOf(GatewayError);
     const e = err as GatewayError;
@@ -142,10 +142,10 @@ describe("sendWithFailover", () => {
     const { pool } = recordingPool([K1, K2]);
     const log = captureLog();
     const { attempt } = upstream({ [K1]: [err(401, "invalid x-api-key")], [K2]: [err(403, "forbidden")] });
-    const firstTry = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log, attempt });
+    const firstTry = await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log, attempt });
     expect(firstTry.response.status).toBe(403); // the last real answer
 
-    const refusal = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log, attempt }).catch((e: unknown) => e);
+    const refusal = await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log, attempt }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(GatewayError);
     const e = refusal as GatewayError;
     expect(e.status).toBe(503);
@@ -163,7 +163,7 @@ describe("sendWithFailover", () => {
   it("stops at once when the gateway refuses the request while preparing it, without counting it against the key", async () => {
     const { pool } = recordingPool([K1, K2]);
     const a = upstream({ [K1]: [new GatewayError(400, "messages.0.content.0.source.data: malformed base64")] });
-    await expect(sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt: a.attempt })).rejects.toThrow("malformed base64");
+    await expect(tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt: a.attempt })).rejects.toThrow("malformed base64");
     expect(a.calls).toEqual([K1]);
     expect(pool.ended).toEqual([[K1, { kind: "cancelled" }]]);
     expect((await pool.status()).find((s) => s.key === "…1111")).toMatchObject({ state: "healthy", failures: 0, inFlight: 0 });
@@ -180,7 +180,7 @@ describe("sendWithFailover", () => {
         client.abort(new DOMException("client left", "AbortError"));
       });
     };
-    await expect(sendWithFailover({ pool, scope: testScope(client.signal), maxAttempts: 3, log: captureLog(), attempt })).rejects.toThrow("client left");
+    await expect(tryKeysInTurn({ pool, scope: testScope(client.signal), maxAttempts: 3, log: captureLog(), attempt })).rejects.toThrow("client left");
     expect(calls).toEqual([K1]);
     expect(pool.ended).toEqual([[K1, { kind: "cancelled" }]]);
     expect((await pool.status()).find((s) => s.key === "…1111")).toMatchObject({ state: "healthy", failures: 0, inFlight: 0 });
@@ -189,7 +189,7 @@ describe("sendWithFailover", () => {
   it("keeps a streamed response in flight until its body ends, then records it", async () => {
     const { pool } = recordingPool([K1]);
     const { attempt } = upstream({ [K1]: [ok("streamed body")] });
-    const { response } = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
+    const { response } = await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
     expect(pool.ended).toEqual([]);
     expect((await pool.status())[0]?.inFlight).toBe(1);
     expect(await response.text()).toBe("streamed body");
@@ -200,7 +200,7 @@ describe("sendWithFailover", () => {
   it("lets the caller report a failure found inside the stream, and counts only the first outcome", async () => {
     const { pool } = recordingPool([K1]);
     const { attempt } = upstream({ [K1]: [ok('event: error\ndata: {"type":"error","error":{"type":"overloaded_error"}}\n\n')] });
-    const { response, settle } = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
+    const { response, settle } = await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
     settle({ kind: "overloaded" });
     await response.text(); // the body's end would say "ok": too late
     settle({ kind: "network", message: "again" });
@@ -210,7 +210,7 @@ describe("sendWithFailover", () => {
   it("frees the slot when the client cancels the stream", async () => {
     const { pool } = recordingPool([K1]);
     const { attempt } = upstream({ [K1]: [ok("never read")] });
-    const { response } = await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
+    const { response } = await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
     await response.body?.cancel();
     expect(pool.ended).toEqual([[K1, { kind: "cancelled" }]]);
   });
@@ -218,14 +218,14 @@ describe("sendWithFailover", () => {
   it("balances begin and end even when the gateway itself fails mid-attempt", async () => {
     const { pool } = recordingPool([K1]);
     const bad = new Response(new ReadableStream({ pull: (c) => c.error(new Error("body broke")) }), { status: 401 });
-    await expect(sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt: async () => bad })).rejects.toThrow("body broke");
+    await expect(tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log: captureLog(), attempt: async () => bad })).rejects.toThrow("body broke");
     expect(pool.begun).toHaveLength(1);
     expect(pool.ended).toHaveLength(1);
   });
 
   it("with a passthrough key, returns the client's own errors truthfully", async () => {
     const { attempt, calls } = upstream({ [K3]: [err(429, "your limit", { "retry-after": "9" })] });
-    const { response, key } = await sendWithFailover({ pool: singleKeyPool(K3), scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
+    const { response, key } = await tryKeysInTurn({ pool: singleKeyPool(K3), scope: testScope(), maxAttempts: 3, log: captureLog(), attempt });
     expect(calls).toEqual([K3]);
     expect(key).toBe(K3);
     expect(response.status).toBe(429);
@@ -236,7 +236,7 @@ describe("sendWithFailover", () => {
     const { pool } = recordingPool([K1, K2, K3]);
     const log = captureLog();
     const { attempt } = upstream({ [K1]: [new Error(`socket closed for ${K1}`)], [K2]: [err(401, `key ${K2} revoked`)] });
-    await sendWithFailover({ pool, scope: testScope(), maxAttempts: 3, log, attempt });
+    await tryKeysInTurn({ pool, scope: testScope(), maxAttempts: 3, log, attempt });
     expect(log.lines.filter((l) => l.event === "upstream_failover").map((l) => l.fields?.key)).toEqual(["…1111", "…2222"]);
     const everything = log.text() + JSON.stringify(await pool.status());
     for (const k of [K1, K2, K3]) expect(everything).not.toContain(k);

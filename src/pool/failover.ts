@@ -53,7 +53,7 @@ const noop = () => {};
  * and why: a 429 with the soonest retry-after while every usable key is rate limited
  * (after waiting up to `maxWaitMs` for one to recover), a 503 when every key was refused.
  */
-export async function sendWithFailover(opts: FailoverOptions): Promise<FailoverResult> {
+export async function tryKeysInTurn(opts: FailoverOptions): Promise<FailoverResult> {
   const { pool, scope, log } = opts;
   const maxAttempts = Math.max(1, opts.maxAttempts);
   const tried = new Set<string>();

@@ -2,6 +2,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { ApiError } from "./api-error";
 import { chunkFrame, exceptionFrame } from "./event-stream";
+import { isWebToolType, toolTags, unknownToolTag } from "./server-tools";
 import { readSseEvents } from "./sse-reader";
 import type { RequestContext } from "./request-context";
 
@@ -11,7 +12,7 @@ import type { RequestContext } from "./request-context";
  * Messages behaviour as the Anthropic front. It checks a SigV4 signature by recomputing
  * it with AWS's own signer (independently of whatever signed the request), or a Bedrock
  * API key; refuses what Bedrock refuses (`model`/`stream` in the body, a missing
- * `anthropic_version`, Files API sources, web search); answers with AWS-style errors
+ * `anthropic_version`, Files API sources, web search and fetch); answers with AWS-style errors
  * (`x-amzn-errortype`, `{"message"}`) and streams in the binary event stream.
  */
 export interface BedrockFrontOptions {
@@ -69,7 +70,8 @@ export class BedrockFront {
       if (!anthropicModel) throw awsError(400, "ValidationException", "The provided model identifier is invalid.");
       const anthropicBody = toAnthropicBody(body, anthropicModel, operation === "invoke-with-response-stream");
       const betas = new Set<string>(Array.isArray(body.anthropic_beta) ? body.anthropic_beta.map(String) : []);
-      const ctx: RequestContext = { apiKey: identity, version: "2023-06-01", betas, signal: request.signal };
+      // `platform` refuses `file` sources as Bedrock's schema does (there is no Files API).
+      const ctx: RequestContext = { apiKey: identity, version: "2023-06-01", betas, signal: request.signal, platform: "bedrock" };
       let answer: Response;
       try {
         answer = await this.create(anthropicBody, ctx, new Headers());
@@ -181,10 +183,12 @@ function toAnthropicBody(body: any, model: string, stream: boolean): any {
   }
   if (body.anthropic_version === undefined) throw awsError(400, "ValidationException", "Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again.");
   if (body.anthropic_version !== "bedrock-2023-05-31") throw awsError(400, "ValidationException", `Invalid API version: ${String(body.anthropic_version)}`);
-  const json = JSON.stringify(body.messages ?? null);
-  if (json.includes('"type":"file"')) throw awsError(400, "ValidationException", "messages: file sources are not supported on Amazon Bedrock (there is no Files API); send the content inline as base64.");
-  if (Array.isArray(body.tools) && body.tools.some((t: any) => typeof t?.type === "string" && t.type.startsWith("web_search"))) {
-    throw awsError(400, "ValidationException", "tools: the web search tool is not supported on Amazon Bedrock.");
+  // Bedrock's Claude schema has no web tools: the same tagged-union refusal the API gives for
+  // any tool type it does not know, passed through as a ValidationException.
+  if (Array.isArray(body.tools)) {
+    body.tools.forEach((t: any, i: number) => {
+      if (isWebToolType(t?.type)) throw awsError(400, "ValidationException", unknownToolTag(i, t.type, toolTags("bedrock")).message);
+    });
   }
   const { anthropic_version: _v, anthropic_beta: _b, ...rest } = body;
   return { ...rest, model, ...(stream ? { stream: true } : {}) };

@@ -14,6 +14,11 @@ describe("fault injection", () => {
       expect(res.headers.get("retry-after")).toBe("7");
       expect(res.headers.get("x-should-retry")).toBe("true");
       expect(json).toMatchObject({ type: "error", error: { type: "rate_limit_error" }, request_id: res.headers.get("request-id") });
+      // The real message (reference §4), naming the organization of anthropic-organization-id.
+      const org = res.headers.get("anthropic-organization-id");
+      expect(json.error.message).toBe(
+        `This request would exceed the rate limit for your organization (${org}) of 80,000 input tokens per minute. For details, refer to: https://docs.anthropic.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later. You may also contact sales at https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.`,
+      );
     }
     expect((await send(sim, body)).status).toBe(200);
   });
@@ -61,7 +66,8 @@ describe("fault injection", () => {
     expect(res.status).toBe(200);
     const events = parseSse(await res.text());
     expect(events.map((e) => e.event)).toEqual(["message_start", "content_block_start", "ping", "error"]);
-    expect(events[3]!.data).toEqual({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
+    // The shape of real mid-stream errors: anthropics/claude-code#302, nick1udwig/kibitz#145.
+    expect(events[3]!.data).toEqual({ type: "error", error: { details: null, type: "overloaded_error", message: "Overloaded" } });
   });
 
   it("mid-stream faults wait for a streaming request", async () => {

@@ -1,4 +1,5 @@
 import { ApiError, errorTypeForStatus } from "./api-error";
+import { ORGANIZATION_ID } from "./http";
 import type { MidStreamFault } from "./sse";
 
 export type Fault =
@@ -14,7 +15,8 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   403: "Your API key does not have permission to use the specified resource.",
   404: "Not found",
   413: "Request exceeds the maximum allowed number of bytes.",
-  429: "This request would exceed the rate limit for your organization of 80,000 input tokens per minute. For details, refer to: https://docs.anthropic.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.",
+  // Verbatim from a real 429 (reference §4), with this simulator's organization id.
+  429: `This request would exceed the rate limit for your organization (${ORGANIZATION_ID}) of 80,000 input tokens per minute. For details, refer to: https://docs.anthropic.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later. You may also contact sales at https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.`,
   500: "Internal server error",
   503: "Service unavailable",
   504: "Request timed out. Consider using streaming.",

@@ -1,7 +1,7 @@
 import { ApiError, shouldRetry } from "./api-error";
 import { newRequestId } from "./ids";
 
-const ORGANIZATION_ID = "5b1c0c8e-5f0a-4c8e-9d1e-0000c1a0de00";
+export const ORGANIZATION_ID = "5b1c0c8e-5f0a-4c8e-9d1e-0000c1a0de00";
 const REQUESTS_PER_MINUTE = 4000;
 const TOKENS_PER_MINUTE = 2_000_000;
 

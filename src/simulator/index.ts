@@ -7,6 +7,7 @@ import { ApiError, invalidRequest, notFound } from "./api-error";
 import { FaultBook, type Fault } from "./faults";
 import { FilesApi, type StoredFile } from "./files-api";
 import { baseHeaders, errorResponse, jsonResponse } from "./http";
+import { parseJsonBody } from "./json-body";
 import { MessagesApi } from "./messages-api";
 import { findModel, modelInfo, MODELS } from "./models";
 import { paginate } from "./paginate";
@@ -50,7 +51,6 @@ export interface ReceivedRequest {
 }
 
 const VERSIONS: ApiVersion[] = ["2023-06-01", "2026-10-21"];
-const INVALID_BODY = Symbol("invalid-body");
 
 export class ClaudeSimulator {
   /** The Upstream: a bound function with fetch's signature, pass it around as `sim.fetch`. */
@@ -128,9 +128,9 @@ export class ClaudeSimulator {
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, "");
     if (BedrockFront.matches(path) || VertexFront.matches(path)) return this.platformFront(request, url, path);
-    const { body, form } = await readBody(request);
+    const { body, form, invalid } = await readBody(request);
     const apiKey = request.headers.get("x-api-key") || bearer(request.headers.get("authorization"));
-    this.received.push({ method: request.method, path, query: url.search.replace(/^\?/, ""), headers: request.headers, body: body === INVALID_BODY ? null : body, apiKey });
+    this.received.push({ method: request.method, path, query: url.search.replace(/^\?/, ""), headers: request.headers, body: invalid ? null : body, apiKey });
     const excess = this.received.length - (this.options.maxReceived ?? Infinity);
     if (excess > 0) this.received.splice(0, excess);
 
@@ -138,7 +138,7 @@ export class ClaudeSimulator {
     try {
       const route = this.route(request.method, path);
       const ctx = this.authorize(request, apiKey);
-      if (body === INVALID_BODY) throw invalidRequest("There was an error parsing the body of your request");
+      if (invalid) throw invalidRequest(invalid);
       return await route(ctx, { body, form, query: url.searchParams, headers });
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err, headers);
@@ -213,21 +213,19 @@ function bearer(authorization: string | null): string | null {
   return match ? match[1]!.trim() : null;
 }
 
-async function readBody(request: Request): Promise<{ body: any; form: FormData | null }> {
+async function readBody(request: Request): Promise<{ body: any; form: FormData | null; invalid?: string }> {
   if (request.method === "GET" || request.method === "HEAD" || request.body === null) return { body: null, form: null };
   const type = request.headers.get("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
     const form = await request.formData().catch(() => null);
-    if (!form) return { body: INVALID_BODY, form: null };
+    // Wording unverified (a malformed multipart upload).
+    if (!form) return { body: null, form: null, invalid: "There was an error parsing the body of your request" };
     const file = form.get("file");
     const body = file && typeof file !== "string" ? { filename: file.name, mime_type: file.type, size_bytes: file.size } : {};
     return { body, form };
   }
   const text = await request.text();
   if (text === "") return { body: null, form: null };
-  try {
-    return { body: JSON.parse(text), form: null };
-  } catch {
-    return { body: INVALID_BODY, form: null };
-  }
+  const parsed = parseJsonBody(text);
+  return parsed.ok ? { body: parsed.value, form: null } : { body: null, form: null, invalid: parsed.message };
 }

@@ -12,6 +12,8 @@ export interface RequestContext {
   version: ApiVersion;
   betas: Set<string>;
   signal: AbortSignal;
+  /** Set by the Bedrock and Vertex fronts: those platforms have no Files API, so no `file` sources. */
+  platform?: "bedrock" | "vertex";
 }
 
 /** String content is shorthand for one text block. */

@@ -131,7 +131,8 @@ describe("web search (server tool)", () => {
       [{ ...SEARCH, allowed_domains: ["10.0.0.1"] }, 'tools.0.web_search_20250305.allowed_domains.0: IP addresses are not supported; provide a plain hostname like "example.com"'],
       [{ ...SEARCH, max_uses: 0 }, "tools.0.web_search_20250305.max_uses: Input should be greater than 0"],
       [{ ...SEARCH, name: "search" }, "tools.0.web_search_20250305.name: Input should be 'web_search'"],
-      [{ type: "web_search_20990101", name: "web_search" }, "tools.0: Input tag 'web_search_20990101' found using 'type' does not match any of the expected tags"],
+      // Sorted tags, as in a recorded refusal (coder/xum#2922); ours lists the tags the simulator knows.
+      [{ type: "web_search_20990101", name: "web_search" }, "tools.0: Input tag 'web_search_20990101' found using 'type' does not match any of the expected tags: 'bash_20250124', 'custom', 'memory_20250818', 'text_editor_20250124', 'text_editor_20250429', 'text_editor_20250728', 'tool_search_tool_bm25', 'tool_search_tool_bm25_20251119', 'tool_search_tool_regex', 'tool_search_tool_regex_20251119', 'web_fetch_20250910', 'web_fetch_20260209', 'web_search_20250305', 'web_search_20260209'"],
       [{ type: "web_search_20260209", name: "web_search" }, "tools.0: 'web_search_20260209' is not supported on this model"],
       [{ ...SEARCH, user_location: { type: "exact" } }, "tools.0.web_search_20250305.user_location.type: Input should be 'approximate'"],
     ];
@@ -169,7 +170,27 @@ describe("web search (server tool)", () => {
     (broken.messages[1] as any).content = first.json.content.filter((b: any) => b.type !== "web_search_tool_result");
     const bad = await send(sim, broken);
     expect(bad.status).toBe(400);
-    expect(bad.json.error.message).toMatch(/^messages\.1: `server_tool_use` block with id `srvtoolu_/);
+    const useId = first.json.content.find((b: any) => b.type === "server_tool_use").id;
+    expect(bad.json.error.message).toBe(
+      `messages.1: \`server_tool_use\` ids were found without corresponding result blocks: ${useId}. Each \`server_tool_use\` block must have a corresponding result block (such as \`web_search_tool_result\`) after it in the same message.`,
+    );
+  });
+
+  it("history: a result without its server_tool_use before it is a 400 in the API's words", async () => {
+    const sim = new ClaudeSimulator();
+    const first = await send(sim, ask("What is new in Rust?", [SEARCH]));
+    const orphan = first.json.content.filter((b: any) => b.type !== "server_tool_use");
+    const index = orphan.findIndex((b: any) => b.type === "web_search_tool_result");
+    const bad = await send(sim, { ...ask("And in Go?", [SEARCH]), messages: [
+      { role: "user", content: "What is new in Rust?" },
+      { role: "assistant", content: orphan },
+      { role: "user", content: "And in Go?" },
+    ] });
+    expect(bad.status).toBe(400);
+    // The template recorded for `advisor_tool_result` (anthropics/claude-code#64383, #66944).
+    expect(bad.json.error.message).toBe(
+      `messages.1.content.${index}: unexpected \`tool_use_id\` found in \`web_search_tool_result\` blocks: ${orphan[index].tool_use_id}. Each \`web_search_tool_result\` block must have a corresponding \`server_tool_use\` block before it.`,
+    );
   });
 });
 

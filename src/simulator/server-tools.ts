@@ -1,4 +1,4 @@
-import { invalidRequest } from "./api-error";
+import { type ApiError, invalidRequest } from "./api-error";
 import type { Block } from "./tokens";
 
 /**
@@ -65,13 +65,30 @@ export function isWebToolType(type: unknown): type is string {
 const KNOWN = [...WEB_SEARCH_VERSIONS, ...WEB_FETCH_VERSIONS] as readonly string[];
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
 
+/**
+ * The tool tags besides the web tools, as a real refusal lists them (sorted, quoted): a
+ * Vertex 400 for `web_fetch_20250910` with its `req_vrtx_` request_id, coder/xum#2922.
+ * The first-party list is longer (code execution, computer use…); these are the ones seen.
+ */
+const OTHER_TOOL_TAGS = [
+  "bash_20250124", "custom", "memory_20250818", "text_editor_20250124", "text_editor_20250429", "text_editor_20250728",
+  "tool_search_tool_bm25", "tool_search_tool_bm25_20251119", "tool_search_tool_regex", "tool_search_tool_regex_20251119",
+];
+
+/** Tool tags a platform's schema knows: the first-party API has every web tool version, Bedrock none. */
+export function toolTags(platform: "anthropic" | "bedrock"): string[] {
+  return (platform === "anthropic" ? [...OTHER_TOOL_TAGS, ...KNOWN] : [...OTHER_TOOL_TAGS]).sort();
+}
+
+/** The API's words for a tool `type` its schema does not know (pydantic's tagged-union error). */
+export function unknownToolTag(i: number, type: string, tags: string[]): ApiError {
+  return invalidRequest(`tools.${i}: Input tag '${type}' found using 'type' does not match any of the expected tags: ${tags.map((t) => `'${t}'`).join(", ")}`);
+}
+
 /** Shape checks that need no model (run with the other tool checks, before the model lookup). */
 export function validateWebToolShape(tool: Block, i: number): void {
   const type: string = tool.type;
-  if (!KNOWN.includes(type)) {
-    const expected = ["custom", ...KNOWN].map((t) => `'${t}'`).join(", ");
-    throw invalidRequest(`tools.${i}: Input tag '${type}' found using 'type' does not match any of the expected tags: ${expected}`);
-  }
+  if (!KNOWN.includes(type)) throw unknownToolTag(i, type, toolTags("anthropic"));
   const path = `tools.${i}.${type}`;
   const name = type.startsWith("web_search_") ? "web_search" : "web_fetch";
   if (tool.name !== name) throw invalidRequest(`${path}.name: Input should be '${name}'`);

@@ -132,7 +132,9 @@ export function sseStream(events: Block[], options: { delayMs: number; signal: A
           return;
         }
         const type = fault.errorType ?? "overloaded_error";
-        controller.enqueue(encoder.encode(encodeEvent({ type: "error", error: { type, message: ERROR_MESSAGES[type] ?? "Error" } })));
+        // Real mid-stream errors carry `details: null` before the type (anthropics/claude-code#302,
+        // nick1udwig/kibitz#145), unlike the JSON error bodies.
+        controller.enqueue(encoder.encode(encodeEvent({ type: "error", error: { details: null, type, message: ERROR_MESSAGES[type] ?? "Error" } })));
         controller.close();
         return;
       }

@@ -99,8 +99,9 @@ function validateImage(block: Block, path: string, ctx: RequestContext, files: F
 function validateFileSource(block: Block, path: string, plainTags: string[], ctx: RequestContext, files: FileOwnerLookup): void {
   const source = block.source ?? {};
   if (source.type !== "file") return;
-  // Under 2023-06-01 the file source exists only in the beta schema.
-  if (ctx.version === "2023-06-01" && !ctx.betas.has(FILES_BETA)) {
+  // Under 2023-06-01 the file source exists only in the beta schema; Bedrock and Vertex have
+  // no Files API at all, so their schema lacks it whatever the headers say.
+  if ((ctx.version === "2023-06-01" && !ctx.betas.has(FILES_BETA)) || ctx.platform !== undefined) {
     const expected = plainTags.map((t) => `'${t}'`).join(", ");
     throw invalidRequest(`${path}.source: Input tag 'file' found using 'type' does not match any of the expected tags: ${expected}`);
   }
@@ -137,22 +138,32 @@ function validateToolPairing(messages: Block[]): void {
 
 /**
  * A `server_tool_use` sent back must carry its result in the same assistant message (the
- * server ran it there); a result without its use is as wrong. Gateways that rebuild history
+ * server ran it there), and a result must follow its use. Gateways that rebuild history
  * must restore both or drop both.
  */
 function validateServerToolPairing(messages: Block[]): void {
   messages.forEach((message, n) => {
     const blocks = blocksOf(message);
-    const uses = new Set(blocks.filter((b) => b?.type === "server_tool_use").map((b) => String(b.id)));
-    const results = new Set(blocks.filter((b) => typeof b?.type === "string" && b.type.endsWith("_tool_result") && b.type !== "tool_result").map((b) => String(b.tool_use_id)));
-    if (uses.size + results.size > 0 && message.role !== "assistant") {
+    const isResult = (b: Block) => typeof b?.type === "string" && b.type.endsWith("_tool_result") && b.type !== "tool_result";
+    const uses = blocks.filter((b) => b?.type === "server_tool_use").map((b) => String(b.id));
+    const results = new Set(blocks.filter(isResult).map((b) => String(b.tool_use_id)));
+    if (uses.length + results.size > 0 && message.role !== "assistant") {
+      // Wording unverified (our own, in the API's style).
       throw invalidRequest(`messages.${n}: server tool blocks (\`server_tool_use\` and their results) may only appear in assistant messages`);
     }
-    for (const id of uses) {
-      if (!results.has(id)) throw invalidRequest(`messages.${n}: \`server_tool_use\` block with id \`${id}\` was found without a corresponding result block in the same message`);
-    }
-    for (const id of results) {
-      if (!uses.has(id)) throw invalidRequest(`messages.${n}: result block for \`${id}\` was found without a corresponding \`server_tool_use\` block`);
+    const seen = new Set<string>();
+    blocks.forEach((b, m) => {
+      if (b?.type === "server_tool_use") seen.add(String(b.id));
+      if (isResult(b) && !seen.has(String(b.tool_use_id))) {
+        // The API's words for a result without its use, as recorded for `advisor_tool_result`
+        // (anthropics/claude-code#64383, #66944: same template, the block type named twice).
+        throw invalidRequest(`messages.${n}.content.${m}: unexpected \`tool_use_id\` found in \`${b.type}\` blocks: ${b.tool_use_id}. Each \`${b.type}\` block must have a corresponding \`server_tool_use\` block before it.`);
+      }
+    });
+    const missing = uses.filter((id) => !results.has(id));
+    if (missing.length > 0) {
+      // Wording unverified: modelled on the API's `tool_use` ids … without `tool_result` message.
+      throw invalidRequest(`messages.${n}: \`server_tool_use\` ids were found without corresponding result blocks: ${missing.join(", ")}. Each \`server_tool_use\` block must have a corresponding result block (such as \`web_search_tool_result\`) after it in the same message.`);
     }
   });
 }

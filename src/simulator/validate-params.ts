@@ -97,7 +97,9 @@ function validateForModel(body: Block, model: SimModel, endpoint: "messages" | "
   }
   const effort = body.output_config?.effort;
   if (typeof effort === "string" && !model.effort.includes(effort as never)) {
-    throw invalidRequest(`output_config.effort: effort '${effort}' is not supported for this model`);
+    // Wording unverified: modelled on the real `output_config.effort 'max' is not supported when
+    // thinking is disabled on this model. …` (anthropics/claude-code#76997).
+    throw invalidRequest(`output_config.effort '${effort}' is not supported on this model.`);
   }
   if (body.output_config?.format && !model.structuredOutputs) {
     throw invalidRequest("output_config.format: structured outputs are not supported for this model");
@@ -127,9 +129,11 @@ function validateForModel(body: Block, model: SimModel, endpoint: "messages" | "
         ? "`temperature` may only be set to 1 when thinking is enabled or in adaptive mode"
         : "`temperature` may only be set to 1 when thinking is enabled");
     }
-    if (body.top_k !== undefined) throw invalidRequest("`top_k` may not be set when thinking is enabled");
+    // Real wording (quarkiverse/quarkus-langchain4j#1812, a 2025-09 response body with its request_id).
+    if (body.top_k !== undefined) throw invalidRequest(`\`top_k\` must be unset when thinking is enabled. ${THINKING_CONSIDERATIONS}`);
+    // Wording unverified: modelled on the top_k message (the 0.95 floor is the thinking docs').
     if (body.top_p !== undefined && body.top_p < 0.95) {
-      throw invalidRequest("`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled");
+      throw invalidRequest(`\`top_p\` must be greater than or equal to 0.95 or unset when thinking is enabled. ${THINKING_CONSIDERATIONS}`);
     }
   }
 
@@ -142,17 +146,21 @@ function validateForModel(body: Block, model: SimModel, endpoint: "messages" | "
   }
 }
 
+const THINKING_CONSIDERATIONS =
+  "Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking";
+
+/**
+ * The API's own words, as recorded in real responses: `temperature` is deprecated
+ * (github/app#2574, earendil-works/pi#5251), `top_p` (router-for-me/CLIProxyAPI#4383),
+ * `top_k` (vellum-ai/vellum-assistant#35820, checked live), both set (BerriAI/litellm#15097).
+ */
 function validateSamplingForModel(body: Block, model: SimModel): void {
   if (model.sampling === "locked") {
-    if (body.temperature !== undefined && body.temperature !== 1) {
-      throw invalidRequest("`temperature` is deprecated for this model. Only the default value of 1.0 is accepted.");
-    }
-    if (body.top_p !== undefined && body.top_p < 0.99) {
-      throw invalidRequest("`top_p` is deprecated for this model. Only values of 0.99 or more are accepted.");
-    }
-    if (body.top_k !== undefined) throw invalidRequest("`top_k` is deprecated for this model and may not be set.");
+    if (body.temperature !== undefined && body.temperature !== 1) throw invalidRequest("`temperature` is deprecated for this model.");
+    if (body.top_p !== undefined && body.top_p < 0.99) throw invalidRequest("`top_p` is deprecated for this model.");
+    if (body.top_k !== undefined) throw invalidRequest("`top_k` is deprecated for this model.");
   }
   if (model.sampling === "exclusive" && body.temperature !== undefined && body.top_p !== undefined) {
-    throw invalidRequest("temperature and top_p cannot both be specified for this model. Please use only one.");
+    throw invalidRequest("`temperature` and `top_p` cannot both be specified for this model. Please use only one.");
   }
 }

@@ -1,4 +1,6 @@
 import { ApiError } from "./api-error";
+import { base62 } from "./ids";
+import { parseJsonBody } from "./json-body";
 import type { RequestContext } from "./request-context";
 import type { CreateMessage } from "./bedrock-front";
 
@@ -52,12 +54,8 @@ export class VertexFront {
       record(Object.fromEntries(new URLSearchParams(text)), null);
       return this.token(request, url, text);
     }
-    let body: any;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = undefined;
-    }
+    const parsed = text ? parseJsonBody(text) : { ok: true as const, value: null };
+    const body: any = parsed.ok ? parsed.value : undefined;
     const m = PREDICT.exec(url.pathname);
     if (!m || request.method !== "POST") {
       record(body, null);
@@ -76,20 +74,20 @@ export class VertexFront {
     }
     const model = /^claude-[a-z0-9-]+(@\d{8})?$/.test(modelId) ? modelId.replace("@", "-") : undefined;
     if (!model) return googleError(404, "NOT_FOUND", `Publisher Model \`${resource}\` not found.`);
-    if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-      return vertexModelError(400, "invalid_request_error", "There was an error parsing the body of your request");
+    // The model's own parser answers a broken body (Vertex forwards it as is).
+    if (!parsed.ok) return vertexModelError(400, "invalid_request_error", parsed.message);
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      return vertexModelError(400, "invalid_request_error", "body: Input should be a valid dictionary");
     }
     if ("model" in body) return vertexModelError(400, "invalid_request_error", "model: Extra inputs are not permitted");
     // Vertex's own version; the newest Anthropic SDKs write their API version here instead, which it takes too.
     const version = body.anthropic_version === "vertex-2023-10-16" ? "2023-06-01" : body.anthropic_version;
     if (version !== "2023-06-01" && version !== "2026-10-21") return vertexModelError(400, "invalid_request_error", `anthropic_version: Input should be 'vertex-2023-10-16'`);
-    if (JSON.stringify(body.messages ?? null).includes('"type":"file"')) {
-      return vertexModelError(400, "invalid_request_error", "messages: file sources are not supported on Vertex AI (there is no Files API); send the content inline as base64.");
-    }
     const { anthropic_version: _v, ...rest } = body;
     const stream = method === "streamRawPredict" && rest.stream === true;
     const betas = new Set((request.headers.get("anthropic-beta") ?? "").split(",").map((b) => b.trim()).filter(Boolean));
-    const ctx: RequestContext = { apiKey: grant.email, version, betas, signal: request.signal };
+    // `platform` refuses `file` sources as Vertex's schema does (there is no Files API).
+    const ctx: RequestContext = { apiKey: grant.email, version, betas, signal: request.signal, platform: "vertex" };
     try {
       const anthropicBody = { ...rest, model };
       if (!stream) delete anthropicBody.stream;
@@ -165,7 +163,11 @@ function oauthError(status: number, error: string, description: string): Respons
   return new Response(JSON.stringify({ error, error_description: description }), { status, headers: { "content-type": "application/json; charset=utf-8" } });
 }
 
-/** The model's own error in Anthropic's shape, as Vertex answers it (the simulator imports nothing from the gateway, so it has its own). */
+/**
+ * The model's own errors keep Anthropic's envelope on Vertex, with a `req_vrtx_` request id in
+ * the body (recorded Vertex 400s: coder/xum#2922, poe-platform/poe-code#25).
+ */
 function vertexModelError(status: number, type: string, message: string): Response {
-  return new Response(JSON.stringify({ type: "error", error: { type, message } }), { status, headers: { "content-type": "application/json" } });
+  const body = { type: "error", error: { type, message }, request_id: `req_vrtx_011C${base62(20)}` };
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }

@@ -86,6 +86,25 @@ describe("a multi-MB PDF and image in one chat request", () => {
     expect(stored(gw, doc.source.file_id).apiKey).toBe(messagesCalls(gw)[0]!.apiKey);
   });
 
+  it("are uploaded again when the Files API lost an upload the gateway had recorded", async () => {
+    const gw = startGateway();
+    const first = await postChat(gw, chatWith(PDF, IMAGE));
+    expect(first.status, await (first as Response).clone().text()).toBe(200);
+    expect(uploads(gw)).toHaveLength(2);
+    // Deleted outside the gateway (the console, a workspace clean-up): the tracker still names them.
+    gw.sim.files.clear();
+    const again = await postChat(gw, chatWith(PDF, IMAGE));
+    expect(again.status, await (again as Response).clone().text()).toBe(200);
+    expect(uploads(gw)).toHaveLength(4);
+    const [doc, image] = messagesCalls(gw).at(-1)!.body.messages[0].content;
+    expect(base64Of(stored(gw, doc.source.file_id).bytes) === PDF).toBe(true);
+    expect(base64Of(stored(gw, image.source.file_id).bytes) === IMAGE).toBe(true);
+    // And the third turn reuses the new uploads.
+    const third = await postChat(gw, chatWith(PDF, IMAGE));
+    expect(third.status).toBe(200);
+    expect(uploads(gw)).toHaveLength(4);
+  });
+
   it("stay inline, untouched, under a client's own key (mirror mode never offloads)", async () => {
     const gw = startGateway({ PASSTHROUGH_KEYS: "true" });
     const res = await gw.fetch("/v1/chat/completions", {

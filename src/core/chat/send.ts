@@ -72,17 +72,31 @@ export async function sendChat(deps: GatewayDeps, scope: RequestScope, plan: Cha
   const { config } = deps;
   const files = new AnthropicFiles({ upstream: deps.upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION });
   let sent = await sendOnce(deps, scope, plan, plan.body, files);
-  if (sent.response.status === 400) {
-    // A conversation that outgrew the context window: drop the oldest middle turns and try once more.
+  let staleRetries = sent.fileIds.length;
+  let trimmedMessages = 0;
+  while (sent.response.status === 400 || sent.response.status === 404) {
     const error = await upstreamError(sent.response);
-    const overflow = parseContextOverflow(error.message);
+    // An upload the gateway remembered is gone from the Files API (deleted outside the
+    // gateway, a workspace reset, a simulator restarted under a kept tracker): forget it
+    // and send again, which uploads the bytes again; otherwise every later turn carrying
+    // the same attachment would fail the same way. The API names one missing file per answer.
+    const stale = sent.fileIds.filter((id) => error.message.includes(id));
+    if (stale.length && staleRetries-- > 0) {
+      deps.log.warn("uploads.stale_file", { fileIds: stale, note: "the Files API no longer has a file this gateway uploaded and recorded; uploading it again" });
+      await Promise.all(stale.map((id) => deps.uploads.forget(id)));
+      sent = await sendOnce(deps, scope, plan, plan.body, files);
+      continue;
+    }
+    // A conversation that outgrew the context window: drop the oldest middle turns and try once more.
+    const overflow = trimmedMessages === 0 && sent.response.status === 400 ? parseContextOverflow(error.message) : null;
     const trimmed = overflow && trimForContext(plan.body, overflow);
     if (!trimmed) throw error;
     deps.log.info("context_trimmed", { model: plan.profile.id, removed_messages: trimmed.removedMessages, prompt_tokens: overflow.promptTokens });
     plan.body = trimmed.body;
+    trimmedMessages = trimmed.removedMessages;
     sent = await sendOnce(deps, scope, plan, plan.body, files);
-    sent.trimmedMessages = trimmed.removedMessages;
   }
+  sent.trimmedMessages = trimmedMessages;
   if (!sent.response.ok) throw await upstreamError(sent.response);
   if (sent.fileIds.length) deps.uploads.touch(sent.fileIds, scope);
   return sent;
