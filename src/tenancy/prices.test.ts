@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_PRICES, normalizeModelId, parsePriceOverrides, PriceTable, tokenCounts } from "./prices";
 
-const zero = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
+const zero = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, webSearches: 0 };
 
 describe("price table", () => {
   const table = new PriceTable();
@@ -88,8 +88,21 @@ describe("token counts from Anthropic usage", () => {
       cacheRead: 11,
       cacheWrite5m: 10,
       cacheWrite1h: 3,
+      webSearches: 0,
     });
-    expect(tokenCounts({ input_tokens: 5, cache_creation_input_tokens: 4, cache_read_input_tokens: null })).toEqual({ input: 5, output: 0, cacheRead: 0, cacheWrite5m: 4, cacheWrite1h: 0 });
+    expect(tokenCounts({ input_tokens: 5, cache_creation_input_tokens: 4, cache_read_input_tokens: null })).toEqual({ input: 5, output: 0, cacheRead: 0, cacheWrite5m: 4, cacheWrite1h: 0, webSearches: 0 });
     expect(tokenCounts(undefined)).toEqual(zero);
+  });
+});
+
+describe("web search", () => {
+  it("adds $10 per 1,000 searches to the tokens' cost, and nothing for fetches", () => {
+    const table = new PriceTable();
+    const usage = { input_tokens: 1000, output_tokens: 100, server_tool_use: { web_search_requests: 3, web_fetch_requests: 2 } };
+    const withSearches = table.costPicoUsd("claude-sonnet-4-5", tokenCounts(usage)).pico;
+    const tokensOnly = table.costPicoUsd("claude-sonnet-4-5", tokenCounts({ input_tokens: 1000, output_tokens: 100 })).pico;
+    expect(withSearches - tokensOnly).toBe(3 * 10_000_000_000); // $0.03
+    expect(tokenCounts({ server_tool_use: { web_search_requests: -1 } }).webSearches).toBe(0);
+    expect(tokenCounts({ server_tool_use: null }).webSearches).toBe(0);
   });
 });

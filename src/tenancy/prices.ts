@@ -107,6 +107,12 @@ interface PicoRates {
 const pico = (usdPerMTok: number) => Math.round(usdPerMTok * 1e6);
 const toPico = (r: Rates): PicoRates => ({ input: pico(r.input), output: pico(r.output), w5: pico(r.cache_write_5m), w1h: pico(r.cache_write_1h), read: pico(r.cache_read) });
 
+/**
+ * Web search, $10 per 1,000 searches on top of the tokens its results add (the pricing page's
+ * "Web search" line, looked up 2026-12-03); web fetch costs only its tokens. In picodollars.
+ */
+export const WEB_SEARCH_PICO_USD = 10_000_000_000;
+
 /** Token counts of one request, as the upstream reported them (input is the uncached part). */
 export interface TokenCounts {
   input: number;
@@ -114,6 +120,8 @@ export interface TokenCounts {
   cacheRead: number;
   cacheWrite5m: number;
   cacheWrite1h: number;
+  /** Searches Claude ran on Anthropic's side (usage.server_tool_use.web_search_requests). */
+  webSearches?: number;
 }
 
 export class PriceTable {
@@ -156,7 +164,8 @@ export class PriceTable {
     const { price, byFamily } = this.lookup(model);
     const prompt = t.input + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h;
     const rates = toPico(price.long_context && prompt > price.long_context.above_tokens ? price.long_context : price);
-    const pico = t.input * rates.input + t.output * rates.output + t.cacheRead * rates.read + t.cacheWrite5m * rates.w5 + t.cacheWrite1h * rates.w1h;
+    const searches = (t.webSearches ?? 0) * WEB_SEARCH_PICO_USD;
+    const pico = t.input * rates.input + t.output * rates.output + t.cacheRead * rates.read + t.cacheWrite5m * rates.w5 + t.cacheWrite1h * rates.w1h + searches;
     return { pico, byFamily };
   }
 }
@@ -181,10 +190,13 @@ export function tokenCounts(u: {
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
   cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
+  server_tool_use?: { web_search_requests?: number | null } | null;
 } | null | undefined): TokenCounts {
   const writes = u?.cache_creation_input_tokens ?? 0;
   const w1h = Math.min(writes, u?.cache_creation?.ephemeral_1h_input_tokens ?? 0);
-  return { input: u?.input_tokens ?? 0, output: u?.output_tokens ?? 0, cacheRead: u?.cache_read_input_tokens ?? 0, cacheWrite5m: writes - w1h, cacheWrite1h: w1h };
+  const searches = u?.server_tool_use?.web_search_requests;
+  const webSearches = typeof searches === "number" && Number.isFinite(searches) && searches > 0 ? Math.floor(searches) : 0;
+  return { input: u?.input_tokens ?? 0, output: u?.output_tokens ?? 0, cacheRead: u?.cache_read_input_tokens ?? 0, cacheWrite5m: writes - w1h, cacheWrite1h: w1h, webSearches };
 }
 
 const rate = z.number().finite().nonnegative();

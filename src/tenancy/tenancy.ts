@@ -29,6 +29,8 @@ export interface ReportedUsage {
   cache_creation_input_tokens?: number | null;
   cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  /** Claude's server tools; searches are priced per request (prices.ts WEB_SEARCH_PICO_USD). */
+  server_tool_use?: { web_search_requests?: number | null; web_fetch_requests?: number | null } | null;
 }
 
 interface CachedAuth {

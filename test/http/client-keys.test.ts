@@ -147,6 +147,17 @@ describe("usage", () => {
     expect(Math.round(row.cost_usd * 1e12)).toBe(costPico({ input_tokens: row.input_tokens, output_tokens: row.output_tokens, cache_read_input_tokens: row.cache_read_tokens, cache_creation_input_tokens: row.cache_write_tokens }));
   });
 
+  it("prices Claude's web searches at $10 per 1,000 on top of the tokens", async () => {
+    const { createKey, openai, usage } = gateway();
+    const k = await createKey();
+    const res = await openai(k.key).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "Who won the 2026 final?" }], web_search_options: { search_context_size: "low" } });
+    const searches = (res.usage as unknown as { server_tool_use: { web_search_requests: number } }).server_tool_use.web_search_requests;
+    expect(searches).toBeGreaterThan(0);
+    const [row] = (await usage(`?key=${k.id}`)).data;
+    const tokens = costPico({ input_tokens: row.input_tokens, output_tokens: row.output_tokens, cache_read_input_tokens: row.cache_read_tokens, cache_creation_input_tokens: row.cache_write_tokens });
+    expect(Math.round(row.cost_usd * 1e12)).toBe(tokens + searches * 10_000_000_000);
+  });
+
   it("records /v1/responses and /v1/messages, and count_tokens costs nothing", async () => {
     const { gw, createKey, openai, usage } = gateway();
     const k = await createKey();
