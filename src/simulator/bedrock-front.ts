@@ -178,10 +178,14 @@ function toAnthropicBody(body: any, model: string, stream: boolean): any {
   if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
     throw awsError(400, "ValidationException", "Malformed input request, please reformat your input and try again.");
   }
+  // Bedrock's JSON-schema check: recorded refusals of Claude bodies lead with the schema's
+  // legacy-branch failure (sigoden/aichat#543: `…{"required":["messages"]}#: extraneous key
+  // [stream] is not permitted, please reformat…`; pingcap/autoflow#574).
+  const schema = 'Malformed input request: #: subject must not be valid against schema {"required":["messages"]}';
   for (const key of ["model", "stream"]) {
-    if (key in body) throw awsError(400, "ValidationException", `Malformed input request: #: extraneous key [${key}] is not permitted, please reformat your input and try again.`);
+    if (key in body) throw awsError(400, "ValidationException", `${schema}#: extraneous key [${key}] is not permitted, please reformat your input and try again.`);
   }
-  if (body.anthropic_version === undefined) throw awsError(400, "ValidationException", "Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again.");
+  if (body.anthropic_version === undefined) throw awsError(400, "ValidationException", `${schema}#: required key [anthropic_version] not found, please reformat your input and try again.`);
   if (body.anthropic_version !== "bedrock-2023-05-31") throw awsError(400, "ValidationException", `Invalid API version: ${String(body.anthropic_version)}`);
   // Bedrock's Claude schema has no web tools: the same tagged-union refusal the API gives for
   // any tool type it does not know, passed through as a ValidationException.

@@ -57,6 +57,7 @@ describe("model rules: adaptive-only models", () => {
   });
 
   it("2025 models have no adaptive thinking", async () => {
-    expect((await status("claude-sonnet-4-5", { thinking: { type: "adaptive" } })).status).toBe(400);
+    // Real wording: live probes in askalf/dario#273 and vellum-ai/vellum-assistant#37276.
+    expect(await status("claude-sonnet-4-5", { thinking: { type: "adaptive" } })).toEqual({ status: 400, message: "adaptive thinking is not supported on this model" });
   });
 });

@@ -89,6 +89,17 @@ describe("Bedrock front errors", () => {
     expect(res.json.message).toBe("messages.0.content.0.document.source: Input tag 'file' found using 'type' does not match any of the expected tags: 'base64', 'content', 'text', 'url'");
   });
 
+  it("refuses keys outside its closed schema with the JSON-schema validator's words", async () => {
+    const res = await invoke(sim, { ...base, stream: true, messages: [{ role: "user", content: "hi" }] });
+    expect(res.status).toBe(400);
+    expect(res.errorType).toMatch(/^ValidationException:/);
+    // Recorded for a Claude body on InvokeModel: sigoden/aichat#543 (same text, `stream`).
+    expect(res.json).toEqual({ message: 'Malformed input request: #: subject must not be valid against schema {"required":["messages"]}#: extraneous key [stream] is not permitted, please reformat your input and try again.' });
+    // Real (boto/boto3#4218): a version that is not Bedrock's.
+    const version = await invoke(sim, { ...base, anthropic_version: "2023-06-01", messages: [{ role: "user", content: "hi" }] });
+    expect(version.json).toEqual({ message: "Invalid API version: 2023-06-01" });
+  });
+
   it("passes the Messages API's own 400s through verbatim", async () => {
     const res = await invoke(sim, { ...base, messages: [{ role: "user", content: [{ type: "text", text: "" }] }] });
     expect(res.status).toBe(400);

@@ -21,8 +21,12 @@ function fromBase64(text: string): Uint8Array | null {
   }
 }
 
+/** Signatures remembered to tell an edited block from a forged one (bounded: oldest forgotten first). */
+const MAX_REMEMBERED = 50_000;
+
 export class ThinkingSigner {
   private readonly key: Promise<CryptoKey>;
+  private readonly issued = new Set<string>();
 
   constructor() {
     const secret = crypto.getRandomValues(new Uint8Array(32));
@@ -36,7 +40,15 @@ export class ThinkingSigner {
     const out = new Uint8Array(NONCE_BYTES + mac.length);
     out.set(nonce);
     out.set(mac, NONCE_BYTES);
-    return toBase64(out);
+    const signature = toBase64(out);
+    this.issued.add(signature);
+    if (this.issued.size > MAX_REMEMBERED) this.issued.delete(this.issued.values().next().value!);
+    return signature;
+  }
+
+  /** A signature this signer gave out (for whatever text): a block carrying it was edited, not forged. */
+  wasIssued(signature: unknown): boolean {
+    return typeof signature === "string" && this.issued.has(signature);
   }
 
   async verify(text: string, signature: unknown, kind = "thinking"): Promise<boolean> {

@@ -41,12 +41,26 @@ describe("signed thinking round trip", () => {
     expect(interleaved.json.content.map((b: any) => b.type)).toEqual(["thinking", "text"]);
   });
 
-  it("altered thinking text fails the signature check", async () => {
+  it("altered thinking text in the latest assistant message is refused as modified", async () => {
     const sim = new ClaudeSimulator();
     const answer = await toolTurn(sim, "claude-sonnet-4-5", { type: "enabled", budget_tokens: 1024 });
     answer.content[0].thinking += " (edited)";
     const { status, json } = await send(sim, continuation("claude-sonnet-4-5", { type: "enabled", budget_tokens: 1024 }, answer.content));
     expect(status).toBe(400);
+    // Real wording: anthropics/claude-code#63404, #13007 (recorded bodies with their request_id).
+    expect(json.error).toEqual({
+      type: "invalid_request_error",
+      message: "messages.1.content.0: `thinking` or `redacted_thinking` blocks in the latest assistant message cannot be modified. These blocks must remain as they were in the original response.",
+    });
+  });
+
+  it("a signature that was never issued is an invalid signature", async () => {
+    const sim = new ClaudeSimulator();
+    const answer = await toolTurn(sim, "claude-sonnet-4-5", { type: "enabled", budget_tokens: 1024 });
+    answer.content[0].signature = "RXZJRENrWUlCaEdDc2lnbmF0dXJlLW5vdC1pc3N1ZWQ=";
+    const { status, json } = await send(sim, continuation("claude-sonnet-4-5", { type: "enabled", budget_tokens: 1024 }, answer.content));
+    expect(status).toBe(400);
+    // Real wording: ding113/claude-code-hub#518 (a recorded 400 with its request_id).
     expect(json.error).toEqual({ type: "invalid_request_error", message: "messages.1.content.0: Invalid `signature` in `thinking` block" });
   });
 

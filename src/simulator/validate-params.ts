@@ -90,7 +90,8 @@ function validateForModel(body: Block, model: SimModel, endpoint: "messages" | "
     throw invalidRequest('"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.');
   }
   if (thinkingType === "adaptive" && !model.thinking.adaptive) {
-    throw invalidRequest('"thinking.type.adaptive" is not supported for this model. Use "thinking.type.enabled" with "budget_tokens" to control thinking behavior.');
+    // Real wording: live probes in askalf/dario#273 and vellum-ai/vellum-assistant#37276.
+    throw invalidRequest("adaptive thinking is not supported on this model");
   }
   if (thinkingType === "disabled" && !model.thinking.disabled) {
     throw invalidRequest('"thinking.type.disabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.');

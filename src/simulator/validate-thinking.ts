@@ -9,10 +9,16 @@ import type { Block } from "./tokens";
  */
 export async function validateThinking(body: Block, signer: ThinkingSigner, issuedRedacted: ReadonlySet<string>): Promise<void> {
   const messages: Block[] = body.messages;
+  const latestAssistant = messages.findLastIndex((message) => message?.role === "assistant");
   for (const [n, message] of messages.entries()) {
     if (message.role !== "assistant") continue;
     for (const [m, block] of blocksOf(message).entries()) {
       if (block?.type === "thinking" && !(await signer.verify(String(block.thinking ?? ""), block.signature))) {
+        // A real signature over other text: the block was edited. The API words that for the
+        // latest assistant message as recorded in anthropics/claude-code#63404 and #13007.
+        if (n === latestAssistant && signer.wasIssued(block.signature)) {
+          throw invalidRequest(`messages.${n}.content.${m}: \`thinking\` or \`redacted_thinking\` blocks in the latest assistant message cannot be modified. These blocks must remain as they were in the original response.`);
+        }
         throw invalidRequest(`messages.${n}.content.${m}: Invalid \`signature\` in \`thinking\` block`);
       }
       if (block?.type === "redacted_thinking" && !issuedRedacted.has(block.data) && !(await signer.verify("", block.data, "redacted_thinking"))) {
