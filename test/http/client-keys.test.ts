@@ -227,7 +227,7 @@ describe("usage", () => {
           c.error(new Error("connection reset"));
         },
       });
-      return new Response(body, { status: 200, headers: res.headers });
+      return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
     };
     const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${k.key}`, "content-type": "application/json" }, body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "An answer that will be lost on the way" }] }) });
     expect(res.status).toBe(502);
