@@ -13,6 +13,17 @@ export interface MessagesCall {
 }
 
 /**
+ * A platform adapter's answer. Where the platform's stream is not Anthropic's SSE (Bedrock's
+ * event stream), the adapter also offers it already decoded into Anthropic's stream events:
+ * the chat core takes these (`decodedEvents`) instead of parsing SSE the adapter would only
+ * have written for it; `body` stays Anthropic's SSE for the /v1/messages passthrough.
+ * Instead of `body`/`chunkReader`, never with them.
+ */
+export interface AdapterResponse extends UpstreamResponse {
+  anthropicEvents?(): AnthropicEventSource;
+}
+
+/**
  * A platform behind the interface the rest of the gateway already speaks: it answers as
  * Anthropic's POST /v1/messages would (the Message JSON, or Anthropic's SSE stream;
  * errors as Anthropic's error JSON with the status Anthropic would use), so the chat core,
@@ -22,7 +33,7 @@ export interface PlatformAdapter {
   readonly platform: PlatformName;
   /** For logs and errors: "Amazon Bedrock (eu-west-1)", "Vertex AI (my-project, global)". No secret. */
   readonly label: string;
-  messages(call: MessagesCall): Promise<UpstreamResponse>;
+  messages(call: MessagesCall): Promise<AdapterResponse>;
   /** The largest request body the platform takes (attachments inline: it has no Files API). */
   readonly maxRequestBytes: number;
   /** The Anthropic model ids this platform can serve (for /v1/models and routing). */
@@ -48,8 +59,17 @@ export function adapterAsUpstream(adapter: PlatformAdapter): Upstream {
 }
 
 /** Marks an adapter's answer as the platform's, so that the error mapping names it and its settings. */
-export function fromPlatform(res: UpstreamResponse, label: string): UpstreamResponse {
+export function fromPlatform(res: AdapterResponse, label: string): AdapterResponse {
   return withHeaders(res, { "x-claude2api-platform": label });
+}
+
+/**
+ * The events an adapter decoded itself, for an answer its `messages` returned (undefined:
+ * read the body as Anthropic's SSE). Typed loosely because the chat core holds the answer
+ * as the UpstreamResponse every platform gives.
+ */
+export function decodedEvents(res: UpstreamResponse): AnthropicEventSource | undefined {
+  return (res as AdapterResponse).anthropicEvents?.();
 }
 
 /** The body of an answer as chunks: the transport's cheaper reader where it has one. */
@@ -64,7 +84,7 @@ export function readerOf(res: UpstreamResponse): ChunkReader | null {
  * as `anthropicEvents()` (for the chat core); whichever the caller takes first. `reader`
  * and `events` wrap the same upstream body and must not read it before they are taken.
  */
-export function readerResponse(status: number, headers: Record<string, string>, reader: ChunkReader, events?: () => AnthropicEventSource): UpstreamResponse {
+export function readerResponse(status: number, headers: Record<string, string>, reader: ChunkReader, events?: () => AnthropicEventSource): AdapterResponse {
   const h = new Headers(headers);
   let taken = false;
   const take = (): ChunkReader => {
@@ -116,7 +136,7 @@ export function readerResponse(status: number, headers: Record<string, string>, 
 }
 
 /** The platform's answer with some headers renamed into Anthropic's (`request-id`), body untouched. */
-export function withHeaders(res: UpstreamResponse, extra: Record<string, string>): UpstreamResponse {
+export function withHeaders(res: AdapterResponse, extra: Record<string, string>): AdapterResponse {
   const headers: UpstreamHeaders = {
     get: (name) => extra[name.toLowerCase()] ?? res.headers.get(name),
     forEach: (cb) => {

@@ -1,5 +1,3 @@
-import type { AnthropicEventSource } from "./anthropic/events";
-
 /**
  * The upstream is a function with fetch's shape, `(url, init)`: global `fetch` on Workers,
  * node:http on Node (src/runtime/node-upstream.ts), the simulator's own handler in the
@@ -46,13 +44,6 @@ export interface UpstreamResponse {
    * each read takes everything buffered). Instead of `body`, never with it.
    */
   chunkReader?(): ChunkReader | null;
-  /**
-   * The streaming body already decoded into Anthropic's stream events, where a platform
-   * adapter's stream is not Anthropic's SSE (Bedrock's event stream): the chat core takes
-   * these instead of parsing SSE the adapter would only have written for it. Instead of
-   * `body`/`chunkReader`, never with them.
-   */
-  anthropicEvents?(): AnthropicEventSource;
 }
 
 export type Upstream = (url: string, init: UpstreamInit) => Promise<UpstreamResponse>;

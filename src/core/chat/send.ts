@@ -4,7 +4,7 @@ import type { UpstreamResponse } from "../../platforms/upstream";
 import type { MessagesPlatform } from "../../platforms/platform";
 import { anthropicMessages } from "../../platforms/anthropic/messages";
 import { anthropicSseEvents } from "../../platforms/anthropic/events";
-import { readerOf, type PlatformAdapter } from "../../platforms/adapter";
+import { decodedEvents, readerOf, type PlatformAdapter } from "../../platforms/adapter";
 import { AnthropicFiles } from "../../platforms/anthropic/files";
 import { upstreamError } from "../../platforms/anthropic/errors";
 import { GatewayError } from "../../errors";
@@ -57,7 +57,8 @@ function adapterMessages(adapter: PlatformAdapter): MessagesPlatform {
     send: (_member, payload, betas, signal) => adapter.messages({ body: payload, betas, signal }),
     events(response) {
       // A platform whose stream is not SSE (Bedrock) offers its events decoded; Vertex speaks SSE.
-      if (response.anthropicEvents) return response.anthropicEvents();
+      const decoded = decodedEvents(response);
+      if (decoded) return decoded;
       const reader = readerOf(response);
       return reader ? anthropicSseEvents(reader) : null;
     },

@@ -1,7 +1,7 @@
 import { AwsV4Signer } from "aws4fetch";
-import type { Upstream, UpstreamResponse } from "../upstream";
+import type { Upstream } from "../upstream";
 import { anthropicErrorResponse } from "../anthropic-shaped";
-import { fromPlatform, parseCallBody, readerOf, readerResponse, withHeaders, type MessagesCall, type PlatformAdapter } from "../adapter";
+import { fromPlatform, parseCallBody, readerOf, readerResponse, withHeaders, type AdapterResponse, type MessagesCall, type PlatformAdapter } from "../adapter";
 import type { ModelMap } from "../model-map";
 import { bedrockErrorResponse, type BedrockErrorContext } from "./errors";
 import { bedrockStreamToSse } from "./event-stream";
@@ -68,7 +68,7 @@ export function createBedrockAdapter(settings: BedrockSettings, transport: Upstr
     messages: async (call) => fromPlatform(await send(call), label),
   };
 
-  async function send(call: MessagesCall): Promise<UpstreamResponse> {
+  async function send(call: MessagesCall): Promise<AdapterResponse> {
     const body = parseCallBody(call.body);
     if (body instanceof Response) return body;
     const requested = typeof body.model === "string" ? body.model : "";
