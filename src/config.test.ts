@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "./config";
+import { parseConfig, regionsOf } from "./config";
 
 describe("parseConfig", () => {
   it("defaults to the real Anthropic API with no keys", () => {
@@ -56,6 +56,9 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ BEDROCK_ACCESS_KEY_ID: "AKIA" })).toThrow(/BEDROCK_REGION: required/);
     expect(() => parseConfig({ BEDROCK_REGION: "us-east-1", BEDROCK_ACCESS_KEY_ID: "AKIA" })).toThrow(/go together/);
     expect(() => parseConfig({ BEDROCK_REGION: "us-east-1" })).toThrow(/neither/);
+    expect(regionsOf(parseConfig({ BEDROCK_REGION: " us-east-1, us-west-2,,us-east-1 ", BEDROCK_API_KEY: "k" }).BEDROCK_REGION)).toEqual(["us-east-1", "us-west-2"]);
+    expect(() => parseConfig({ BEDROCK_REGION: "us-east-1;rm", BEDROCK_API_KEY: "k" })).toThrow(/BEDROCK_REGION: "us-east-1;rm" is not a region name/);
+    expect(() => parseConfig({ VERTEX_REGION: "europe-west1,evil.example.com/" })).toThrow(/VERTEX_REGION/);
     expect(() => parseConfig({ VERTEX_SERVICE_ACCOUNT: "{not json" })).toThrow(/VERTEX_SERVICE_ACCOUNT/);
     expect(() => parseConfig({ VERTEX_SERVICE_ACCOUNT: JSON.stringify({ client_email: "a@b", private_key: "-----BEGIN PRIVATE KEY-----x" }) })).toThrow(/VERTEX_PROJECT_ID: required/);
     expect(() => parseConfig({ POOL_ORDER: "bedrock,azure" })).toThrow(/POOL_ORDER/);

@@ -232,6 +232,17 @@ export function parseConfig(env: Record<string, unknown>): Config {
   return { ...data, UPSTREAM: upstream };
 }
 
+/**
+ * BEDROCK_REGION and VERTEX_REGION name one region or several, comma-separated: each region
+ * is its own pool member (its own quota and health), with the same credentials.
+ */
+export function regionsOf(value: string | undefined): string[] {
+  if (!value) return [];
+  return [...new Set(value.split(",").map((r) => r.trim()).filter(Boolean))];
+}
+
+const REGION = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** Half-configured platforms are startup errors naming what is missing, not 500s on the first request. */
 function checkPlatforms(data: z.output<typeof configSchema>): void {
   const fail = (problem: string) => {
@@ -243,6 +254,10 @@ function checkPlatforms(data: z.output<typeof configSchema>): void {
     const pair = Boolean(data.BEDROCK_ACCESS_KEY_ID) && Boolean(data.BEDROCK_SECRET_ACCESS_KEY);
     if (Boolean(data.BEDROCK_ACCESS_KEY_ID) !== Boolean(data.BEDROCK_SECRET_ACCESS_KEY)) fail("BEDROCK_ACCESS_KEY_ID and BEDROCK_SECRET_ACCESS_KEY go together");
     if (!pair && !data.BEDROCK_API_KEY) fail("BEDROCK_REGION is set but neither BEDROCK_ACCESS_KEY_ID + BEDROCK_SECRET_ACCESS_KEY nor BEDROCK_API_KEY is");
+  }
+  for (const [name, value] of [["BEDROCK_REGION", data.BEDROCK_REGION], ["VERTEX_REGION", data.VERTEX_REGION]] as const) {
+    const bad = regionsOf(value).find((r) => !REGION.test(r));
+    if (bad !== undefined) fail(`${name}: ${JSON.stringify(bad.slice(0, 40))} is not a region name (one region, or several separated by commas, e.g. us-east-1,us-west-2)`);
   }
   if (data.VERTEX_SERVICE_ACCOUNT && !data.VERTEX_PROJECT_ID && !data.VERTEX_SERVICE_ACCOUNT.project_id) {
     fail("VERTEX_PROJECT_ID: required when the service account key has no project_id");

@@ -1,4 +1,4 @@
-import type { Config } from "../config";
+import { regionsOf, type Config } from "../config";
 import type { SimulatorOptions } from "../simulator";
 import { publicKeyOf } from "./vertex/jwt";
 
@@ -11,7 +11,7 @@ export function simulatedPlatforms(config: Config): Pick<SimulatorOptions, "bedr
   const out: Pick<SimulatorOptions, "bedrock" | "vertex"> = {};
   if (config.BEDROCK_REGION) {
     out.bedrock = {
-      region: config.BEDROCK_REGION,
+      region: regionsOf(config.BEDROCK_REGION),
       credentials:
         config.BEDROCK_ACCESS_KEY_ID && config.BEDROCK_SECRET_ACCESS_KEY
           ? [{ accessKeyId: config.BEDROCK_ACCESS_KEY_ID, secretAccessKey: config.BEDROCK_SECRET_ACCESS_KEY, sessionToken: config.BEDROCK_SESSION_TOKEN }]

@@ -1,4 +1,4 @@
-import type { Config } from "../config";
+import { regionsOf, type Config } from "../config";
 import type { PlatformName } from "../platforms/anthropic-shaped";
 import type { PlatformAdapter } from "../platforms/adapter";
 import { createBedrockAdapter } from "../platforms/bedrock/adapter";
@@ -6,7 +6,8 @@ import type { Upstream } from "../platforms/upstream";
 import { createVertexAdapter } from "../platforms/vertex/adapter";
 
 /**
- * The pool's members that are not Anthropic keys: a Bedrock account, a Vertex project.
+ * The pool's members that are not Anthropic keys: a Bedrock account and a Vertex project,
+ * one member per region configured for each.
  * Each has a member id that is safe to show (`bedrock:eu-west-1`, `vertex:my-project@global`:
  * no secret in it), under which the key pool keeps its health exactly as for a key.
  */
@@ -52,21 +53,19 @@ export function platformMembers(config: Config, transport: Upstream): PlatformMe
       config.BEDROCK_ACCESS_KEY_ID && config.BEDROCK_SECRET_ACCESS_KEY
         ? { kind: "sigv4" as const, accessKeyId: config.BEDROCK_ACCESS_KEY_ID, secretAccessKey: config.BEDROCK_SECRET_ACCESS_KEY, sessionToken: config.BEDROCK_SESSION_TOKEN }
         : { kind: "api_key" as const, apiKey: config.BEDROCK_API_KEY! };
-    members.add(
-      `bedrock:${config.BEDROCK_REGION}`,
-      createBedrockAdapter(
-        { region: config.BEDROCK_REGION, credentials, baseUrl: config.BEDROCK_BASE_URL, modelPrefix: config.BEDROCK_MODEL_PREFIX, modelMap: config.MODEL_MAP },
-        transport,
-      ),
-    );
+    for (const region of regionsOf(config.BEDROCK_REGION)) {
+      members.add(
+        `bedrock:${region}`,
+        createBedrockAdapter({ region, credentials, baseUrl: config.BEDROCK_BASE_URL, modelPrefix: config.BEDROCK_MODEL_PREFIX, modelMap: config.MODEL_MAP }, transport),
+      );
+    }
   }
   const account = config.VERTEX_SERVICE_ACCOUNT;
   if (account) {
     const project = config.VERTEX_PROJECT_ID ?? account.project_id!;
-    members.add(
-      `vertex:${project}@${config.VERTEX_REGION}`,
-      createVertexAdapter({ account, project, region: config.VERTEX_REGION, baseUrl: config.VERTEX_BASE_URL, modelMap: config.MODEL_MAP }, transport),
-    );
+    for (const region of regionsOf(config.VERTEX_REGION)) {
+      members.add(`vertex:${project}@${region}`, createVertexAdapter({ account, project, region, baseUrl: config.VERTEX_BASE_URL, modelMap: config.MODEL_MAP }, transport));
+    }
   }
   return members;
 }

@@ -20,8 +20,8 @@ export interface BedrockFrontOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }[];
   /** Bedrock API keys accepted (bearer). */
   apiKeys?: string[];
-  /** The region the front pretends to be (signatures must be scoped to it). Default us-east-1. */
-  region?: string;
+  /** The region (or regions) the front pretends to be (signatures must be scoped to one). Default us-east-1. */
+  region?: string | readonly string[];
 }
 
 export type CreateMessage = (body: any, ctx: RequestContext, headers: Headers) => Promise<Response>;
@@ -117,9 +117,10 @@ export class BedrockFront {
     const [, accessKeyId, day, region, service, signedHeaders, signature] = m as unknown as string[];
     const creds = (this.options.credentials ?? []).find((c) => c.accessKeyId === accessKeyId);
     if (!creds) throw awsError(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
-    const expectedRegion = this.options.region ?? "us-east-1";
+    const regions = this.options.region ?? "us-east-1";
+    const regionOk = typeof regions === "string" ? region === regions : regions.includes(region!);
     if (service !== "bedrock") throw awsError(403, "InvalidSignatureException", `Credential should be scoped to correct service: 'bedrock'.`);
-    if (region !== expectedRegion) throw awsError(403, "InvalidSignatureException", `Credential should be scoped to a valid region. `);
+    if (!regionOk) throw awsError(403, "InvalidSignatureException", `Credential should be scoped to a valid region. `);
     if (creds.sessionToken !== undefined && request.headers.get("x-amz-security-token") !== creds.sessionToken) {
       throw awsError(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
     }

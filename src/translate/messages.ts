@@ -5,6 +5,7 @@ import { clip, invalidRequest } from "../errors";
 import { cacheControlOf, textBlock, translateParts, type ContentEffects } from "./content";
 import { sanitizeToolId } from "./tool-ids";
 import { signedBlocksFromEcho, signedBlocksFromResponse } from "./reasoning";
+import { isServerToolBlock } from "./server-tools";
 import { mergeEchoedDetails } from "./reasoning-details";
 import { TOOL_NAME } from "./tools";
 
@@ -47,6 +48,8 @@ export interface MessagesOptions {
   /** Put signed thinking blocks back in front of assistant tool_use turns (thinking on). */
   includeThinking: boolean;
   restoredThinking: ReadonlyMap<string, AnthropicContentBlock[]>;
+  /** The request has Claude's server tools: a tool-call turn's own searches go back with it. */
+  serverTools?: boolean;
 }
 
 type Block = AnthropicContentBlockParam;
@@ -187,7 +190,7 @@ function assistantBlocks(
   const path = `messages[${i}]`;
   const blocks: Block[] = [];
   const calls = m.tool_calls ?? [];
-  if (opts.includeThinking && (calls.length > 0 || m.function_call)) pushAll(blocks, signedThinkingFor(m, opts.restoredThinking));
+  if (calls.length > 0 || m.function_call) pushAll(blocks, toolTurnPrefix(m, opts));
   pushAll(blocks, textOnly(withoutThinkTags(m.content), `${path}.content`, "assistant messages"));
   calls.forEach((call, j) => {
     if (!TOOL_NAME.test(call.function.name)) {
@@ -225,6 +228,34 @@ function withoutThinkTags(content: ChatAssistantMessage["content"]): ChatAssista
   const first = content?.[0];
   if (!content || first?.type !== "text" || !LEADING_THINK.test(first.text)) return content;
   return [{ ...first, text: first.text.replace(LEADING_THINK, "") }, ...content.slice(1)];
+}
+
+/**
+ * What goes back in front of an assistant tool-call turn's text: its signed thinking
+ * (thinking on) and, when this request has server tools, the searches that turn ran (from
+ * the ThinkingStore record of its answer: clients keep neither). Blocks from the store keep
+ * the answer's order, since thinking may come between searches.
+ */
+function toolTurnPrefix(m: ChatAssistantMessage, opts: MessagesOptions): Block[] {
+  const thinking = opts.includeThinking ? signedThinkingFor(m, opts.restoredThinking) : [];
+  const record = opts.serverTools ? storedAnswer(m, opts.restoredThinking) : undefined;
+  if (!record?.some(isServerToolBlock)) return thinking;
+  const fromStore = thinking.length === 0 || signedBlocksFromEcho(m).length === 0;
+  if (!fromStore) return [...thinking, ...(record.filter(isServerToolBlock) as Block[])];
+  const out: Block[] = [];
+  for (const b of record) {
+    if (isServerToolBlock(b)) out.push(b as Block);
+    else if (thinking.length > 0) out.push(...signedBlocksFromResponse([b]));
+  }
+  return out;
+}
+
+function storedAnswer(m: ChatAssistantMessage, restored: ReadonlyMap<string, AnthropicContentBlock[]>): AnthropicContentBlock[] | undefined {
+  for (const call of m.tool_calls ?? []) {
+    const found = restored.get(call.id) ?? restored.get(sanitizeToolId(call.id));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**

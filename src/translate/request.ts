@@ -129,7 +129,7 @@ export function translateChatRequest(req: ChatRequest, ctx: RequestTranslationCo
 
   // 4. Messages; a prefill excludes thinking.
   const translate = () =>
-    translateMessages(req.messages, { profile, effects, includeThinking: isOn(plan), restoredThinking: ctx.restoredThinking });
+    translateMessages(req.messages, { profile, effects, includeThinking: isOn(plan), restoredThinking: ctx.restoredThinking, serverTools: webTools.length > 0 });
   let msgs = translate();
   if (msgs.prefill && isOn(plan) && !alwaysThinks) {
     turnOff("a final assistant message (prefill) cannot be combined with thinking");

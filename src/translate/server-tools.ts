@@ -21,6 +21,15 @@ export interface WebSearchCall {
   action: { type: "search"; query: string; sources?: Array<{ type: "url"; url: string }> } | { type: "open_page"; url: string };
 }
 
+/**
+ * A block of work Claude's server tools did inside an answer (server_tool_use, and its
+ * web_search_tool_result / web_fetch_tool_result): it must go back in the assistant turn,
+ * exactly as received, for Claude to see its own searches again.
+ */
+export function isServerToolBlock(b: { type: string; tool_use_id?: unknown }): boolean {
+  return b.type === "server_tool_use" || (b.type !== "tool_result" && b.type.endsWith("_tool_result") && typeof b.tool_use_id === "string");
+}
+
 /** Error codes of the search and fetch tools, in words a user reads. */
 const ERROR_TEXT: Record<string, string> = {
   max_uses_exceeded: "the search limit for this answer was reached",

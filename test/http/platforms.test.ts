@@ -163,6 +163,24 @@ describe("what a platform lacks is routed or refused, never dropped", () => {
     expect(platformCalls(gw, "bedrock").at(-1)!.path).toBe("/model/anthropic.claude-opus-4-1-20250805-v1%3A0/invoke");
   });
 
+  it("several regions, comma-separated, are one pool member each, all signed for their own region", async () => {
+    const account = await testServiceAccount(TOKEN_URI);
+    const gw = startGateway(
+      { ANTHROPIC_API_KEYS: "", BEDROCK_REGION: "eu-west-1, us-east-1", BEDROCK_ACCESS_KEY_ID: BEDROCK_CREDS.accessKeyId, BEDROCK_SECRET_ACCESS_KEY: BEDROCK_CREDS.secretAccessKey, VERTEX_SERVICE_ACCOUNT: account.json, VERTEX_REGION: "global,us-east5", POOL_ORDER: "bedrock" },
+      {
+        bedrock: { credentials: [BEDROCK_CREDS], region: ["eu-west-1", "us-east-1"] },
+        vertex: { serviceAccounts: [{ client_email: account.email, publicKey: account.publicKey, projects: [VERTEX_PROJECT] }] },
+      },
+    );
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) => gw.fetch(input instanceof Request ? input : String(input), init)) as typeof globalThis.fetch;
+    const openai = new OpenAI({ apiKey: CLIENT_KEY, baseURL: "http://gateway.test/v1", fetch, maxRetries: 0 });
+    for (let n = 0; n < 8; n++) await openai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: `region ${n} ${"x".repeat(n)}` }] });
+    const scopes = platformCalls(gw, "bedrock").map((r) => /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(r.headers.get("authorization") ?? "")?.[1]);
+    expect(new Set(scopes)).toEqual(new Set(["eu-west-1", "us-east-1"]));
+    const status = await (await gw.fetch("/status", { headers: gw.admin() })).text();
+    for (const id of ["bedrock:eu-west-1", "bedrock:us-east-1", `vertex:${VERTEX_PROJECT}@global`, `vertex:${VERTEX_PROJECT}@us-east5`]) expect(status).toContain(id);
+  });
+
   it("a model no configured platform offers is a 404 before any call", async () => {
     const { gw } = await gateway({ platforms: ["bedrock", "vertex"] });
     const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: gw.auth(), body: JSON.stringify({ model: "claude-sonnet-4-2", messages: [{ role: "user", content: "hi" }] }) });

@@ -166,6 +166,51 @@ describe("chat completions: what comes back", () => {
     expect(second.choices[0]!.message.content).toContain("sunny");
   });
 
+  it.each([
+    [false, "claude-sonnet-4-5-search"],
+    [true, "claude-sonnet-4-5-search"],
+    [true, "claude-opus-4-8-think-search"],
+  ] as const)("inside the client's tool loop, the turn's own searches go back with it, as received (stream: %s, %s)", async (stream, model) => {
+    const gw = startGateway();
+    const { openai } = clients(gw);
+    const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
+    const question = ask("Search the news and use get_weather for Oslo");
+    let message: OpenAI.ChatCompletionMessageParam;
+    let callId: string;
+    if (stream) {
+      const s = await openai.chat.completions.create({ model, tools, messages: question, stream: true });
+      let content = "";
+      const calls: Array<{ id: string; name: string; args: string }> = [];
+      for await (const chunk of s) {
+        const d = chunk.choices[0]?.delta;
+        if (d?.content) content += d.content;
+        for (const c of d?.tool_calls ?? []) {
+          if (c.id) calls[c.index] = { id: c.id, name: c.function!.name!, args: "" };
+          calls[c.index]!.args += c.function?.arguments ?? "";
+        }
+      }
+      callId = calls[0]!.id;
+      message = { role: "assistant", content, tool_calls: calls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.args } })) };
+    } else {
+      const first = await openai.chat.completions.create({ model, tools, messages: question });
+      message = first.choices[0]!.message;
+      callId = first.choices[0]!.message.tool_calls![0]!.id;
+    }
+    const answered = gw.sim.received.filter((r) => r.path === "/v1/messages").length;
+    const second = await openai.chat.completions.create({ model, tools, messages: [...question, message, { role: "tool", tool_call_id: callId, content: "sunny" }] });
+    expect(second.choices[0]!.message.content).toContain("sunny");
+    const turn = sent(gw)[answered].messages[1].content as Array<{ type: string; id?: string; tool_use_id?: string; content?: unknown }>;
+    const types = turn.map((b) => b.type);
+    const at = types.indexOf("server_tool_use");
+    // Signed thinking (on -think models) first, then the searches, then the text and the call.
+    expect(types.slice(0, at).every((t) => t === "thinking" || t === "redacted_thinking")).toBe(true);
+    expect(at > 0).toBe(model.includes("-think"));
+    expect(types[at + 1]).toBe("web_search_tool_result");
+    expect(types.at(-1)).toBe("tool_use");
+    expect(turn[at + 1]!.tool_use_id).toBe(turn[at]!.id);
+    expect(JSON.stringify(turn[at + 1]!.content)).toContain("encrypted_content");
+  });
+
   it("history: a follow-up sends the earlier answer back as text; search blocks are dropped cleanly", async () => {
     const gw = startGateway();
     const { openai } = clients(gw);

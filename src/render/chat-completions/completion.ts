@@ -6,7 +6,7 @@ import type { ThinkingCapture } from "../../translate/reasoning";
 import { toOpenAIUsage, type OpenAIUsage, type UpstreamUsage } from "../../translate/usage";
 import { annotateBlocks, chatAnnotation } from "../../translate/citations";
 import { reasoningDetails, type ReasoningDetail } from "../../translate/reasoning-details";
-import { resultError, serverToolErrorText } from "../../translate/server-tools";
+import { isServerToolBlock, resultError, serverToolErrorText } from "../../translate/server-tools";
 
 /** One chat completion being rendered: its id, time and model as the client named it, and the request's rendering choices. */
 export interface ChatCompletionContext {
@@ -54,6 +54,9 @@ export function translateMessage(
   let structured: string | null = null;
   const toolCalls: ChatCompletionMessageToolCall[] = [];
   const signed: AnthropicContentBlock[] = [];
+  // What the next request of a tool loop sends back before its text: signed thinking and
+  // the searches of this turn, in their order.
+  const kept: AnthropicContentBlock[] = [];
   const annotations: NonNullable<ChatCompletionMessage["annotations"]> = [];
 
   for (const block of (msg.content ?? []) as AnthropicContentBlock[]) {
@@ -63,11 +66,13 @@ export function translateMessage(
         break;
       case "thinking":
         signed.push(block);
+        kept.push(block);
         // display:"omitted" gives an empty thinking with a signature: nothing to show.
         if (block.thinking) reasoning = reasoning === null ? block.thinking : reasoning + THINKING_SEPARATOR + block.thinking;
         break;
       case "redacted_thinking":
         signed.push(block);
+        kept.push(block);
         break;
       case "tool_use":
         if (forcedTool !== null && block.name === forcedTool && structured === null) {
@@ -79,6 +84,7 @@ export function translateMessage(
       default:
         // server_tool_use, *_tool_result, fallback, container_upload…: work done on
         // Anthropic's side, not calls the client could execute; the text carries the answer.
+        if (isServerToolBlock(block)) kept.push(block);
         break;
     }
   }
@@ -128,6 +134,6 @@ export function translateMessage(
     choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
     usage: toOpenAIUsage(msg.usage as UpstreamUsage),
   };
-  const thinking = toolCalls.length > 0 && signed.length > 0 ? { toolCallIds: toolCalls.map((t) => t.id), blocks: signed } : null;
+  const thinking = toolCalls.length > 0 && kept.length > 0 ? { toolCallIds: toolCalls.map((t) => t.id), blocks: kept } : null;
   return { completion, thinking };
 }

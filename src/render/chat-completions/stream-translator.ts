@@ -136,7 +136,8 @@ export class StreamTranslator implements AnthropicEventSink {
   #blocks: (Block | undefined)[] = [];
   #calls = 0;
   #toolIds: string[] = [];
-  #signed: AnthropicContentBlock[] = [];
+  /** Signed thinking and server-tool blocks, in answer order: what a tool loop's next request sends back. */
+  #kept: AnthropicContentBlock[] = [];
   #thinkOpen = false;
   #answered = false;
   #reasoned = false;
@@ -216,7 +217,7 @@ export class StreamTranslator implements AnthropicEventSink {
   }
 
   summary(): StreamSummary {
-    const thinking = this.#toolIds.length > 0 && this.#signed.length > 0 ? { toolCallIds: this.#toolIds, blocks: this.#signed } : null;
+    const thinking = this.#toolIds.length > 0 && this.#kept.length > 0 ? { toolCallIds: this.#toolIds, blocks: this.#kept } : null;
     return { usage: this.#sawUsage ? toOpenAIUsage(this.#usage) : null, anthropicUsage: this.#sawUsage ? this.#usage : null, thinking, error: this.#error, finishReason: this.#finish, outputChars: this.#outputChars };
   }
 
@@ -269,7 +270,7 @@ export class StreamTranslator implements AnthropicEventSink {
       case "redacted_thinking":
         block.kind = Kind.Redacted;
         block.detail = this.#detailCount++;
-        this.#signed.push({ type: "redacted_thinking", data: cb.data ?? "" });
+        this.#kept.push({ type: "redacted_thinking", data: cb.data ?? "" });
         if (this.#details && cb.data) this.out += this.#w.reasoningDetail(encryptedPiece(block.detail, cb.data));
         return;
       case "tool_use": {
@@ -302,6 +303,7 @@ export class StreamTranslator implements AnthropicEventSink {
   }
 
   #serverResult(result: any): void {
+    this.#kept.push(result);
     const use = this.#servers.get(result.tool_use_id);
     const code = resultError(result);
     if (code) this.#serverErrors.push(serverToolErrorText(use as never, code));
@@ -360,7 +362,7 @@ export class StreamTranslator implements AnthropicEventSink {
     this.#blocks[index] = undefined;
     switch (block.kind) {
       case Kind.Thinking:
-        this.#signed.push({ type: "thinking", thinking: block.parts.join(""), signature: block.signature });
+        this.#kept.push({ type: "thinking", thinking: block.parts.join(""), signature: block.signature });
         if (this.#details && block.signature) this.out += this.#w.reasoningDetail(signaturePiece(block.detail, block.signature));
         return;
       case Kind.Text: {
@@ -385,6 +387,7 @@ export class StreamTranslator implements AnthropicEventSink {
           }
         }
         this.#servers.set(server.id, server);
+        this.#kept.push(server as AnthropicContentBlock);
         return;
       }
       case Kind.Tool:
