@@ -213,6 +213,29 @@ describe("usage", () => {
     expect(row.output_tokens).toBeGreaterThanOrEqual(Math.ceil(received / 4));
   });
 
+  it("counts a non-stream answer whose body broke off, estimated from the request", async () => {
+    const { gw, createKey, usage } = gateway();
+    const k = await createKey();
+    const upstream = gw.deps.upstream;
+    gw.deps.upstream = async (url, init) => {
+      const res = await upstream(url, init);
+      if (new URL(url).pathname !== "/v1/messages") return res;
+      const half = (await res.text()).slice(0, 40);
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          c.enqueue(new TextEncoder().encode(half));
+          c.error(new Error("connection reset"));
+        },
+      });
+      return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+    };
+    const res = await gw.fetch("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${k.key}`, "content-type": "application/json" }, body: JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "An answer that will be lost on the way" }] }) });
+    expect(res.status).toBe(502);
+    const [row] = (await usage(`?key=${k.id}`)).data;
+    expect(row).toMatchObject({ requests: 1, estimated: true });
+    expect(row.input_tokens).toBeGreaterThan(0);
+  });
+
   it("counts a request that failed over to another upstream key once", async () => {
     const { gw, createKey, openai, usage, upstreamCalls } = gateway();
     const k = await createKey();

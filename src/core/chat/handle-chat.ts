@@ -37,7 +37,10 @@ async function messageResult(deps: GatewayDeps, scope: RequestScope, input: Chat
     sent.settle({ kind: "ok" });
   } catch (err) {
     sent.settle(scope.signal.aborted ? { kind: "cancelled" } : { kind: "network", message: String(err) });
-    throw new GatewayError(502, "The Anthropic API's answer could not be read in full (connection lost or malformed JSON).", "upstream_error", null, "upstream_bad_response");
+    const error = { type: "upstream_error", message: "The Anthropic API's answer could not be read in full (connection lost or malformed JSON)." };
+    // The upstream did the work (and bills it): usage is recorded, estimated from the request.
+    ender(deps, scope, input, plan, sent, false)({ usage: null, thinking: null, error });
+    throw new GatewayError(502, error.message, "upstream_error", null, "upstream_bad_response");
   }
   // A paused server-tool turn (web search): continued here, so the client gets one finished answer.
   message = await continuePaused(message, async (content) => {

@@ -64,9 +64,9 @@ function adapterMessages(adapter: PlatformAdapter): MessagesPlatform {
 
 /**
  * Stage two: the upstream call. Failover across the pool while nothing has reached the
- * client (pool/dispatch.ts), then, for a conversation that outgrew the context window,
- * one retry with the oldest middle turns dropped. Any other upstream refusal is thrown as
- * the client's error.
+ * client (pool/dispatch.ts); then a resend for each gateway upload the Files API no longer
+ * has, and, for a conversation that outgrew the context window, one retry with the oldest
+ * middle turns dropped. Any other upstream refusal is thrown as the client's error.
  */
 export async function sendChat(deps: GatewayDeps, scope: RequestScope, plan: ChatPlan): Promise<Sent> {
   const { config } = deps;
