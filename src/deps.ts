@@ -5,6 +5,8 @@ import type { ModelProfile } from "./models/profile";
 import type { AnthropicContentBlock } from "./platforms/anthropic/types";
 import type { UploadTracker } from "./uploads/tracker";
 import type { Tenancy } from "./tenancy/tenancy";
+import type { RequestScope } from "./request-scope";
+import type { Logger } from "./log";
 
 /**
  * Everything a request handler needs from outside itself. The Worker builds it from
@@ -29,13 +31,10 @@ export interface GatewayDeps {
   tenancy?: Tenancy;
 }
 
-/** Per-request hooks that only exist inside a request (ctx.waitUntil on Workers). */
-export interface RequestScope {
-  /** Keeps background work alive past the response; a rejection is logged by the runtime binding, not left unhandled. */
-  waitUntil(promise: Promise<unknown>): void;
-  /** Aborted when the client goes away. */
-  signal: AbortSignal;
-}
+// RequestScope and Logger live in leaf modules of their own: modules that deps.ts imports
+// (uploads/tracker.ts, tenancy/tenancy.ts) use them, and importing them from here made a cycle.
+export type { RequestScope } from "./request-scope";
+export type { Logger } from "./log";
 
 export interface ModelCatalog {
   /** Every model the upstream offers (or the built-in list), newest first. */
@@ -119,8 +118,3 @@ export interface ThinkingStore {
 // UploadTracker and UploadRecord live beside their implementations.
 export type { UploadTracker, UploadRecord, UploadIntent, UploadOwner } from "./uploads/tracker";
 
-export interface Logger {
-  info(event: string, fields?: Record<string, unknown>): void;
-  warn(event: string, fields?: Record<string, unknown>): void;
-  error(event: string, fields?: Record<string, unknown>): void;
-}

@@ -4,12 +4,13 @@ import type { GatewayDeps } from "./deps";
 import { buildDeps } from "./runtime/build-deps";
 import { DurableObjectKeyStateStore, type KeyPoolDO } from "./pool/key-pool-do";
 import { DurableUploadTracker } from "./uploads/durable-tracker";
-import { setUploadTrackerHooks, type UploadTrackerDO } from "./uploads/upload-tracker-do";
+import type { UploadTrackerDO } from "./uploads/upload-tracker-do";
 import { workersCacheBlobs } from "./thinking/store";
 import { createConsoleLogger } from "./log";
 import { workersProxyRefusal } from "./platforms/outbound-proxy";
 import { errorResponse } from "./openai/errors";
 import { GatewayError } from "./errors";
+import { drainUnread } from "./http/discard-body";
 
 export { KeyPoolDO } from "./pool/key-pool-do";
 export { UploadTrackerDO } from "./uploads/upload-tracker-do";
@@ -36,8 +37,6 @@ function depsFor(env: WorkerEnv): GatewayDeps {
     thinkingCache: typeof caches !== "undefined" ? workersCacheBlobs(caches.default) : undefined,
     clientKeys: env.CLIENT_KEYS ? new DurableClientKeyStore(env.CLIENT_KEYS) : undefined,
   });
-  // The UploadTracker DO sweeps files through the same upstream (the simulator in demo mode).
-  setUploadTrackerHooks({ upstream: deps.upstream, keys: () => upstreamKeys(config) });
   if (config.UPSTREAM === "simulator") log.info("simulator_mode", { note: "answering from the built-in Claude simulator; no request leaves this Worker" });
   else if (!upstreamKeys(config).length) log.error("no_upstream_keys", { note: "ANTHROPIC_API_KEYS is empty: every chat request will fail until the operator sets it" });
   isolate = { env, deps };
@@ -79,6 +78,7 @@ function proxyRefusal(env: WorkerEnv): GatewayError | undefined {
 export default {
   fetch: (request, env, ctx) => {
     const refusal = proxyRefusal(env);
-    return refusal ? errorResponse(refusal) : app.fetch(request, env, ctx);
+    // The refusal waits for the body like every early answer (src/http/discard-body.ts).
+    return refusal ? drainUnread(request).then(() => errorResponse(refusal)) : app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -1,4 +1,9 @@
-import type { Logger } from "./deps";
+/** Where the gateway's log lines go (one JSON line per event in production). */
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
 
 /**
  * One JSON line per event, for `wrangler tail` and Workers Logs. Values that look like

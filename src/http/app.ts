@@ -9,6 +9,7 @@ import { addCorsHeaders, EXPOSE_HEADERS } from "./middleware/cors";
 import { registerHealth } from "./routes/health";
 import { registerModels } from "./routes/models";
 import { isChatCompletions, serveChatCompletions } from "./web-route";
+import { drainUnread } from "./discard-body";
 import { registerFiles } from "./routes/files";
 import { registerMessages } from "./routes/messages";
 import { registerResponses } from "./routes/responses";
@@ -59,11 +60,24 @@ export interface Gateway {
 export function createApp(runtime: RuntimeBinding): Gateway {
   const app = createHonoApp(runtime);
   return {
-    fetch: (request, env, executionCtx) =>
-      isChatCompletions(request.method, request.url)
-        ? serveChatCompletions(request, runtime.deps({ env }), runtime.scope({ executionCtx, req: { raw: request } }))
-        : app.fetch(request, env, executionCtx),
+    fetch: (request, env, executionCtx) => {
+      if (isChatCompletions(request.method, request.url)) return serveChatCompletions(request, runtime.deps({ env }), runtime.scope({ executionCtx, req: { raw: request } }));
+      const answer = app.fetch(request, env, executionCtx);
+      return request.method === "GET" || request.method === "HEAD" ? answer : afterDrain(request, answer);
+    },
   };
+}
+
+/**
+ * The answer, once what its handler left unread of the body is drained (discard-body.ts):
+ * a request refused before its body was needed (401 from the client key check, 404 for an
+ * unknown route, 503) is answered only after the client finished sending, or it saw a
+ * closed connection instead of the error.
+ */
+async function afterDrain(request: Request, answer: Response | Promise<Response>): Promise<Response> {
+  const res = await answer;
+  await drainUnread(request);
+  return res;
 }
 
 function createHonoApp(runtime: RuntimeBinding): Hono<GatewayEnv> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { discardRest, worthDraining } from "./discard-body";
+import { discardRest, drainUnread, worthDraining } from "./discard-body";
 
 /** A stream of `total` bytes in 64 KB chunks (Infinity: never ends), recording how it was read. */
 function source(total: number, delayMs = 0) {
@@ -62,5 +62,33 @@ describe("discardRest", () => {
   it("drains a declared size only when it fits the bound", () => {
     expect(worthDraining(100 * 1024 * 1024)).toBe(true);
     expect(worthDraining(10 * 1024 * 1024 * 1024)).toBe(false);
+  });
+});
+
+describe("drainUnread (an early answer's request)", () => {
+  const request = (body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
+    new Request("http://gateway.test/x", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+
+  it("reads an unread body to its end", async () => {
+    const { stream, state } = source(2 * 1024 * 1024);
+    await drainUnread(request(stream));
+    expect(state).toEqual({ pulled: 2 * 1024 * 1024, cancelled: false });
+  });
+
+  it("leaves a body its handler is reading alone", async () => {
+    const { stream, state } = source(2 * 1024 * 1024);
+    const req = request(stream);
+    const reader = req.body!.getReader();
+    await reader.read();
+    await drainUnread(req);
+    expect(state.pulled).toBeLessThan(2 * 1024 * 1024);
+    expect(state.cancelled).toBe(false);
+  });
+
+  it("cancels a body declared past the bounds, unread", async () => {
+    const { stream, state } = source(Infinity);
+    await drainUnread(request(stream, { "content-length": String(10 * 1024 ** 3) }));
+    expect(state.cancelled).toBe(true);
+    expect(state.pulled).toBeLessThan(1024 * 1024);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * What is left of a refused request body, read and thrown away so that the client can read
  * the answer. A client still sending when the server closes the connection never sees the
- * 413 (Node's fetch rejects with `TypeError: fetch failed`), so a body refused for its size
+ * 413, 401 or 404 (Node's fetch rejects with `TypeError: fetch failed`), so a refused body
  * is drained first, within bounds: at most DISCARD_MAX_BYTES more and DISCARD_MAX_MS, after
  * which the connection is given up (a client sending that much more, or that slowly, gets
  * a closed connection rather than holding the gateway).
@@ -67,4 +67,21 @@ export async function discardRest(source: ReadableStream<Uint8Array> | ReadableS
   }
   await reader.cancel().catch(() => undefined);
   return false;
+}
+
+/**
+ * Drains a request body nobody read, before an early answer goes out: a request refused
+ * before its body was needed (a bad or missing client key, an unknown route, a gateway
+ * without configuration). Cancelling it instead closed the connection under a client still
+ * sending, which then saw a network error, not the answer. Within DISCARD_LIMITS; a
+ * declared size past them is cancelled unread. Nothing to do for a body already read or
+ * being read (a handler's own), or for a request without one.
+ */
+export async function drainUnread(request: Request, limits: DiscardLimits = DISCARD_LIMITS): Promise<void> {
+  if (request.method === "GET" || request.method === "HEAD" || request.bodyUsed) return;
+  const body = request.body;
+  if (!body || body.locked) return;
+  const declared = Number(request.headers.get("content-length") ?? "0") || 0;
+  if (worthDraining(declared, limits)) await discardRest(body, limits);
+  else await body.cancel().catch(() => undefined);
 }

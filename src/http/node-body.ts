@@ -14,8 +14,8 @@ import { extractAttachments, mayHoldAttachment, parseJson, tooLarge } from "./js
 export async function readNodeJsonBody(req: IncomingMessage, minBytes: number, maxBytes: number): Promise<{ json: unknown; attachments: AttachmentTable }> {
   const declared = Number(req.headers["content-length"] ?? "0") || 0;
   if (declared > maxBytes) {
-    if (worthDraining(declared)) discardNodeBody(req);
-    else req.destroy();
+    // Answered while the rest drains (or closed at once past DISCARD_LIMITS).
+    void discardNodeBody(req);
     throw tooLarge(declared, maxBytes, true);
   }
   if (mayHoldAttachment(declared, minBytes)) return extractAttachments((use) => eachChunk(req, use), declared, minBytes, maxBytes);
@@ -36,24 +36,34 @@ const incompleteBody = () => new GatewayError(400, "The request body ended early
 /**
  * Lets the rest of a refused body flow into nothing, so that the client, still sending,
  * can read the answer (the connection stays open, and usable for the next request). Past
- * DISCARD_LIMITS (bytes or time) the connection is closed instead.
+ * DISCARD_LIMITS (bytes or time, or a declared size beyond them) the connection is closed
+ * instead. Resolves once the body ended (true) or was given up (false); callers that
+ * answer while it drains need not wait.
  */
-export function discardNodeBody(req: IncomingMessage): void {
-  if (req.complete || req.destroyed) return;
-  let discarded = 0;
-  const timer = setTimeout(() => req.destroy(), DISCARD_LIMITS.maxMs);
-  const count = (chunk: Uint8Array) => {
-    discarded += chunk.byteLength;
-    if (discarded > DISCARD_LIMITS.maxBytes) req.destroy();
-  };
-  const stop = () => {
-    clearTimeout(timer);
-    req.off("data", count);
-  };
-  req.on("data", count);
-  req.once("end", stop);
-  req.once("close", stop);
-  req.resume();
+export function discardNodeBody(req: IncomingMessage): Promise<boolean> {
+  if (req.complete) return Promise.resolve(true);
+  if (req.destroyed) return Promise.resolve(false);
+  if (!worthDraining(Number(req.headers["content-length"] ?? "0") || 0)) {
+    req.destroy();
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    let discarded = 0;
+    const timer = setTimeout(() => req.destroy(), DISCARD_LIMITS.maxMs);
+    const count = (chunk: Uint8Array) => {
+      discarded += chunk.byteLength;
+      if (discarded > DISCARD_LIMITS.maxBytes) req.destroy();
+    };
+    const stop = () => {
+      clearTimeout(timer);
+      req.off("data", count);
+      resolve(req.complete);
+    };
+    req.on("data", count);
+    req.once("end", stop);
+    req.once("close", stop);
+    req.resume();
+  });
 }
 
 /** Calls `use` with each chunk as it arrives; a throw from `use` stops reading (the rest is drained, unread). */
@@ -64,7 +74,7 @@ function eachChunk(req: IncomingMessage, use: (chunk: Uint8Array) => void): Prom
       if (failed) return;
       failed = true;
       req.off("data", onData);
-      discardNodeBody(req);
+      void discardNodeBody(req);
       reject(err);
     };
     const onData = (chunk: Uint8Array) => {

@@ -22,7 +22,7 @@ import type { HeaderLookup } from "./middleware/auth";
 import { isChatCompletions } from "./web-route";
 import { serveChat, type ChatExchange, type HttpReply } from "./serve-chat";
 import { chatCompletions } from "./routes/chat-completions";
-import { readNodeJsonBody } from "./node-body";
+import { discardNodeBody, readNodeJsonBody } from "./node-body";
 
 export function createNodeServer(app: Gateway, deps: GatewayDeps): Server {
   const viaHono = getRequestListener(app.fetch);
@@ -54,8 +54,10 @@ class NodeChatExchange implements ChatExchange {
     return readNodeJsonBody(this.req, thresholdBytes, maxBytes);
   }
 
-  discard(): void {
-    this.req.resume();
+  async discard(): Promise<void> {
+    // Drained before the answer goes out: Node's fetch gives up a connection whose request
+    // body is still being written when the response ends, so answering first lost it.
+    await discardNodeBody(this.req);
   }
 }
 

@@ -24,11 +24,13 @@ export interface ChatExchange {
   headers: HeaderLookup;
   /** For the operator's log line. */
   path(): string;
-  /** Reads the JSON body, decoding data URLs of at least `thresholdBytes` into bytes as it streams in. */
   /** The JSON body, with data URLs above `thresholdBytes` taken out; a body above `maxBytes` (MAX_REQUEST_BYTES) is a 413. */
   readJson(thresholdBytes: number, maxBytes: number): Promise<{ json: unknown; attachments: AttachmentLookup }>;
-  /** Drops a body that will not be read (the request was refused first). */
-  discard(): void;
+  /**
+   * Reads and throws away a body that will not be used (the request was refused first),
+   * within bounds, so that a client still sending receives the refusal (discard-body.ts).
+   */
+  discard(): Promise<void>;
 }
 
 /** What a chat endpoint does between the body and the bytes: validate, run the core, render. */
@@ -61,7 +63,7 @@ export async function serveChat(deps: GatewayDeps, scope: RequestScope, exchange
     const pending = authorized ?? authorizeClient(exchange.headers, deps.config, deps.tenancy, scope);
     const auth = pending instanceof Promise ? await pending : pending;
     if (!auth.ok) {
-      exchange.discard();
+      await exchange.discard();
       return errorReply(auth.error, { ...cors, ...auth.headers });
     }
     const threshold = auth.passthroughKey ? Infinity : deps.config.UPLOAD_THRESHOLD_BYTES;

@@ -1,6 +1,7 @@
 import type { GatewayDeps, RequestScope } from "../deps";
 import type { HeaderLookup } from "./middleware/auth";
 import { readJsonBodyWithAttachments } from "./json-body";
+import { drainUnread } from "./discard-body";
 import { serveChat, type ChatEndpoint, type ChatExchange } from "./serve-chat";
 import { chatCompletions } from "./routes/chat-completions";
 
@@ -32,8 +33,8 @@ export class WebChatExchange implements ChatExchange {
     return readJsonBodyWithAttachments(this.request, thresholdBytes, maxBytes);
   }
 
-  discard(): void {
-    void this.request.body?.cancel().catch(() => undefined);
+  discard(): Promise<void> {
+    return drainUnread(this.request);
   }
 }
 

@@ -37,13 +37,39 @@ export interface RuntimeParts {
   usageFlushDelayMs?: number;
 }
 
+/**
+ * The transport to the Anthropic API for this configuration: the runtime's own when it
+ * has one (Node's keep-alive agents), else the built-in simulator in simulator mode, else
+ * global fetch. In simulator mode every caller gets a simulator of its own: the Worker's
+ * isolate one, the UploadTrackerDO another (see filesAccess).
+ */
+export function upstreamFor(config: Config, given?: Upstream): Upstream {
+  if (given) return given;
+  return config.UPSTREAM === "simulator" ? new ClaudeSimulator({ streamDelayMs: 20, maxReceived: 100, ...simulatedPlatforms(config) }).fetch : fetchUpstream;
+}
+
+/** The Files API as this configuration reaches it, and the keys whose workspaces hold the gateway's uploads. */
+export interface FilesAccess {
+  files: AnthropicFiles;
+  keys: readonly string[];
+}
+
+/**
+ * What sweeping uploads needs, built from the configuration alone. The Worker's deps use
+ * it, and so does the UploadTrackerDO for its alarm: a Durable Object usually runs in an
+ * isolate that never served a Worker request, so it builds its own from its env rather
+ * than borrow the Worker's.
+ */
+export function filesAccess(config: Config, upstream: Upstream = upstreamFor(config)): FilesAccess {
+  return { files: new AnthropicFiles({ upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION }), keys: upstreamKeys(config) };
+}
+
 export function buildDeps(config: Config, parts: RuntimeParts = {}): GatewayDeps {
   const log = parts.log ?? createConsoleLogger();
-  const upstream = parts.upstream ?? (config.UPSTREAM === "simulator" ? new ClaudeSimulator({ streamDelayMs: 20, maxReceived: 100, ...simulatedPlatforms(config) }).fetch : fetchUpstream);
+  const upstream = upstreamFor(config, parts.upstream);
   const members = platformMembers(config, upstream);
-  const keys = upstreamKeys(config);
+  const { files, keys } = filesAccess(config, upstream);
   const target = { upstream, baseUrl: config.ANTHROPIC_BASE_URL, version: config.ANTHROPIC_VERSION };
-  const files = new AnthropicFiles(target);
 
   const keyPool: KeyPool = new IsolateKeyPool({ keys: [...keys, ...members.ids()], store: parts.keyStore ?? new MemoryKeyStateStore(), log });
   const catalog: ModelCatalog = new CachedModelCatalog(() => fetchModelList(target, keys, log), config.MODELS_CACHE_SECONDS * 1000);

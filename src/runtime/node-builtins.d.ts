@@ -77,6 +77,7 @@ declare module "node:http" {
     close(callback?: (err?: Error) => void): this;
     address(): { port: number; address: string } | string | null;
     closeAllConnections(): void;
+    on(event: "connection", listener: (socket: unknown) => void): this;
   }
   export function createServer(listener?: RequestListener): Server;
   export interface RequestOptions {
@@ -141,6 +142,7 @@ declare module "node:fs" {
   export function readFileSync(path: string): Uint8Array;
   export function readFileSync(path: string, encoding: "utf8"): string;
   export function readdirSync(path: string): string[];
+  export function existsSync(path: string): boolean;
   export function statSync(path: string): { isDirectory(): boolean };
 }
 

@@ -1,5 +1,4 @@
 import { type ApiError, invalidRequest } from "./api-error";
-import type { SimModel } from "./models";
 import type { Block } from "./tokens";
 
 /**
@@ -44,8 +43,16 @@ export interface ServerTools {
   fetch: FetchTool | null;
 }
 
+/**
+ * What the tools' versions depend on: the model's thinking generation. A SimModel fits;
+ * named here so that this module does not import models.ts, which imports it.
+ */
+export interface ToolModel {
+  thinking: { enabled: boolean; adaptive: boolean };
+}
+
 /** Versions of each server tool the model accepts (what GET /v1/models reports too). */
-export function serverToolVersions(model: SimModel): { search: string[]; fetch: string[] } {
+export function serverToolVersions(model: ToolModel): { search: string[]; fetch: string[] } {
   if (model.thinking.adaptive) return { search: [...WEB_SEARCH_VERSIONS], fetch: [...WEB_FETCH_VERSIONS] };
   if (model.thinking.enabled) return { search: [WEB_SEARCH_VERSIONS[0]], fetch: [WEB_FETCH_VERSIONS[0]] };
   return { search: [], fetch: [] };
@@ -132,7 +139,7 @@ function validateLocation(loc: Block, path: string): void {
 }
 
 /** The model's side of the check: a version it does not have is refused with the API's words. */
-export function validateWebToolsForModel(tools: unknown, model: SimModel): void {
+export function validateWebToolsForModel(tools: unknown, model: ToolModel): void {
   if (!Array.isArray(tools)) return;
   const versions = serverToolVersions(model);
   tools.forEach((tool: Block, i) => {

@@ -1,4 +1,5 @@
-import type { Logger, RequestScope } from "../deps";
+import type { Logger } from "../log";
+import type { RequestScope } from "../request-scope";
 import { last4, looksManaged, staticKeyId } from "./key-material";
 import { hashSecret } from "../hash";
 import { checkAccess, periodStartDay, settleTokens, utcDay, type KeyPolicy, type RateState, type Refusal } from "./limits";

@@ -1,4 +1,4 @@
-import type { RequestScope } from "../deps";
+import type { RequestScope } from "../request-scope";
 import { hashSecret } from "../hash";
 
 /**

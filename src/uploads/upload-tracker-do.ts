@@ -1,26 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { AnthropicFiles } from "../platforms/anthropic/files";
 import { parseConfig, type Config } from "../config";
 import { createConsoleLogger } from "../log";
-import { fetchUpstream, type Upstream } from "../platforms/upstream";
+import { filesAccess, type FilesAccess } from "../runtime/build-deps";
 import { INTENT_GRACE_MS, runSweep, type SweepResult, type SweepStore } from "./sweep";
 import { filesSweepIO } from "./sweep-io";
 import type { UploadIntent, UploadOwner, UploadRecord } from "./tracker";
-
-/**
- * How the object reaches the Files API when its alarm sweeps. The Worker entry sets it
- * when the upstream is not the network (the simulator, in the demo and in tests) and
- * when the keys it uses are not ANTHROPIC_API_KEYS; by default the object uses global
- * fetch and the configured keys.
- */
-export interface UploadTrackerHooks {
-  upstream?: Upstream;
-  keys?: () => readonly string[];
-}
-let hooks: UploadTrackerHooks = {};
-export function setUploadTrackerHooks(next: UploadTrackerHooks): void {
-  hooks = next;
-}
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -34,6 +18,8 @@ export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
   private readonly sql: SqlStorage;
   /** An object's env never changes: parsed on first use, not on every call. */
   #config: Config | undefined;
+  /** The Files API and keys of the sweep, built from this object's env on first use. */
+  #files: FilesAccess | undefined;
 
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
@@ -114,13 +100,8 @@ export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
 
   /** One sweep now; the alarm's work, callable by an operator endpoint too. */
   async sweep(): Promise<SweepResult> {
-    const config = this.config();
-    const files = new AnthropicFiles({
-      upstream: hooks.upstream ?? fetchUpstream,
-      baseUrl: config.ANTHROPIC_BASE_URL,
-      version: config.ANTHROPIC_VERSION,
-    });
-    const io = filesSweepIO(files, hooks.keys?.() ?? config.ANTHROPIC_API_KEYS);
+    const { files, keys } = this.sweepTarget();
+    const io = filesSweepIO(files, keys);
     const store: SweepStore = {
       files: () => this.sql.exec(`SELECT * FROM files`).toArray().map(toRecord),
       intents: () => this.sql.exec(`SELECT * FROM intents`).toArray().map(toIntent),
@@ -145,6 +126,17 @@ export class UploadTrackerDO extends DurableObject<Record<string, unknown>> {
 
   private config(): Config {
     return (this.#config ??= parseConfig(this.env));
+  }
+
+  /**
+   * How the sweep reaches the Files API: built from this object's own env by the same
+   * builder as the Worker's deps (src/runtime/build-deps.ts), never borrowed from a Worker
+   * request. On Cloudflare the object usually runs in an isolate that served no Worker
+   * request, and its alarm can fire when no request has run at all. In simulator mode the
+   * object therefore has a simulator of its own (tests reach it through this method).
+   */
+  private sweepTarget(): FilesAccess {
+    return (this.#files ??= filesAccess(this.config()));
   }
 
   private policy() {

@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
  * The walls of docs/architecture.md, checked over the import graph of src/ (tests excluded):
- * imports point inwards http → core → (translate, pool, tenancy, uploads, platforms) → models.
+ * imports point inwards http → core → (translate, pool, tenancy, uploads, platforms) → models,
+ * and no module reaches itself through its imports (type-only imports included).
  */
 // vitest runs from the project root.
 const SRC = resolve("src");
@@ -20,15 +21,62 @@ function sources(dir: string): string[] {
 /** Every relative import of every source file, as paths under src/ ("http/app.ts" imports "deps.ts"). */
 function importGraph(): Array<{ from: string; to: string }> {
   const edges: Array<{ from: string; to: string }> = [];
-  const spec = /(?:^|\n)\s*(?:import|export)[^'"]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
+  // import/export … from "…", import("…"), and bare side-effect imports (import "…").
+  const spec = /(?:^|\n)\s*(?:import|export)[^'"]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)|(?:^|\n)\s*import\s*["'](\.{1,2}\/[^"']+)["']/g;
   for (const file of sources(SRC)) {
     const text = readFileSync(file, "utf8");
     for (const m of text.matchAll(spec)) {
-      const target = resolve(dirname(file), (m[1] ?? m[2])!);
+      const target = resolve(dirname(file), (m[1] ?? m[2] ?? m[3])!);
       edges.push({ from: relative(SRC, file), to: relative(SRC, target) });
     }
   }
   return edges;
+}
+
+/** The file an import names ("core/chat/handle-chat" → "core/chat/handle-chat.ts", a folder → its index.ts). */
+function moduleFile(path: string): string {
+  for (const candidate of [`${path}.ts`, `${path}/index.ts`, path.replace(/\.js$/, ".ts"), path]) if (existsSync(join(SRC, candidate))) return candidate;
+  return path;
+}
+
+/**
+ * Every import cycle: the strongly connected components of more than one module (or a
+ * module importing itself), by Tarjan's algorithm. Type-only imports count: they are
+ * erased at run time, but a type shared both ways means the two modules are one design
+ * unit split in two, and the next value import along the same edge would make a cycle
+ * the bundler orders silently.
+ */
+function importCycles(graph: ReadonlyArray<{ from: string; to: string }>): string[][] {
+  const next = new Map<string, string[]>();
+  for (const { from, to } of graph) next.set(from, [...(next.get(from) ?? []), to]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || (next.get(v) ?? []).includes(v)) cycles.push(component.sort());
+  };
+  for (const v of next.keys()) if (!index.has(v)) visit(v);
+  return cycles;
 }
 
 const area = (path: string) => (path.includes("/") ? path.slice(0, path.indexOf("/")) : path.replace(/\.ts$/, ""));
@@ -40,6 +88,28 @@ describe("import boundaries", () => {
   it("reads a graph of real size (the check is not vacuous)", () => {
     expect(edges.length).toBeGreaterThan(300);
     expect(edges).toContainEqual({ from: "http/routes/chat-completions.ts", to: "core/chat/handle-chat" });
+  });
+
+  it("no import cycles among src/ modules, type-only imports included", () => {
+    const resolved = edges.map((e) => ({ from: e.from, to: moduleFile(e.to) }));
+    // Every edge resolves to a file, or a cycle through an unresolved name would go unseen.
+    expect(resolved.filter((e) => !existsSync(join(SRC, e.to))).map((e) => `${e.from} → ${e.to}`)).toEqual([]);
+    expect(importCycles(resolved)).toEqual([]);
+  });
+
+  it("the cycle check finds cycles (it is not vacuous)", () => {
+    const graph = [
+      { from: "deps.ts", to: "uploads/tracker.ts" },
+      { from: "uploads/tracker.ts", to: "deps.ts" },
+      { from: "a.ts", to: "b.ts" },
+      { from: "b.ts", to: "c.ts" },
+      { from: "c.ts", to: "a.ts" },
+      { from: "c.ts", to: "d.ts" },
+      { from: "e.ts", to: "e.ts" },
+    ];
+    expect(importCycles(graph)).toEqual(expect.arrayContaining([["deps.ts", "uploads/tracker.ts"], ["a.ts", "b.ts", "c.ts"], ["e.ts"]]));
+    expect(importCycles(graph)).toHaveLength(3);
+    expect(importCycles([{ from: "a.ts", to: "b.ts" }, { from: "b.ts", to: "c.ts" }])).toEqual([]);
   });
 
   it("nothing imports from http/ except the entry points", () => {
