@@ -59,6 +59,9 @@ describe("parseConfig", () => {
     expect(regionsOf(parseConfig({ BEDROCK_REGION: " us-east-1, us-west-2,,us-east-1 ", BEDROCK_API_KEY: "k" }).BEDROCK_REGION)).toEqual(["us-east-1", "us-west-2"]);
     expect(() => parseConfig({ BEDROCK_REGION: "us-east-1;rm", BEDROCK_API_KEY: "k" })).toThrow(/BEDROCK_REGION: "us-east-1;rm" is not a region name/);
     expect(() => parseConfig({ VERTEX_REGION: "europe-west1,evil.example.com/" })).toThrow(/VERTEX_REGION/);
+    expect(() => parseConfig({ BEDROCK_REGION: " , ", BEDROCK_API_KEY: "k" })).toThrow(/BEDROCK_REGION: names no region/);
+    expect(() => parseConfig({ BEDROCK_REGION: "us-east-1,us-west-2", BEDROCK_API_KEY: "k", BEDROCK_BASE_URL: "https://vpce.example.com" })).toThrow(/BEDROCK_BASE_URL names one endpoint/);
+    expect(regionsOf(parseConfig({ BEDROCK_REGION: "us-east-1", BEDROCK_API_KEY: "k", BEDROCK_BASE_URL: "https://vpce.example.com" }).BEDROCK_REGION)).toEqual(["us-east-1"]);
     expect(() => parseConfig({ VERTEX_SERVICE_ACCOUNT: "{not json" })).toThrow(/VERTEX_SERVICE_ACCOUNT/);
     expect(() => parseConfig({ VERTEX_SERVICE_ACCOUNT: JSON.stringify({ client_email: "a@b", private_key: "-----BEGIN PRIVATE KEY-----x" }) })).toThrow(/VERTEX_PROJECT_ID: required/);
     expect(() => parseConfig({ POOL_ORDER: "bedrock,azure" })).toThrow(/POOL_ORDER/);

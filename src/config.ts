@@ -255,9 +255,14 @@ function checkPlatforms(data: z.output<typeof configSchema>): void {
     if (Boolean(data.BEDROCK_ACCESS_KEY_ID) !== Boolean(data.BEDROCK_SECRET_ACCESS_KEY)) fail("BEDROCK_ACCESS_KEY_ID and BEDROCK_SECRET_ACCESS_KEY go together");
     if (!pair && !data.BEDROCK_API_KEY) fail("BEDROCK_REGION is set but neither BEDROCK_ACCESS_KEY_ID + BEDROCK_SECRET_ACCESS_KEY nor BEDROCK_API_KEY is");
   }
-  for (const [name, value] of [["BEDROCK_REGION", data.BEDROCK_REGION], ["VERTEX_REGION", data.VERTEX_REGION]] as const) {
-    const bad = regionsOf(value).find((r) => !REGION.test(r));
+  for (const [name, value, baseUrl] of [["BEDROCK_REGION", data.BEDROCK_REGION, data.BEDROCK_BASE_URL], ["VERTEX_REGION", data.VERTEX_REGION, data.VERTEX_BASE_URL]] as const) {
+    const regions = regionsOf(value);
+    if (value !== undefined && regions.length === 0) fail(`${name}: names no region (one region, or several separated by commas, e.g. us-east-1,us-west-2)`);
+    const bad = regions.find((r) => !REGION.test(r));
     if (bad !== undefined) fail(`${name}: ${JSON.stringify(bad.slice(0, 40))} is not a region name (one region, or several separated by commas, e.g. us-east-1,us-west-2)`);
+    // One endpoint for several regions would get requests signed (or addressed) for the wrong one.
+    const baseName = name === "BEDROCK_REGION" ? "BEDROCK_BASE_URL" : "VERTEX_BASE_URL";
+    if (regions.length > 1 && baseUrl) fail(`${baseName} names one endpoint, but ${name} lists ${regions.length} regions; use one region with ${baseName}, or unset it`);
   }
   if (data.VERTEX_SERVICE_ACCOUNT && !data.VERTEX_PROJECT_ID && !data.VERTEX_SERVICE_ACCOUNT.project_id) {
     fail("VERTEX_PROJECT_ID: required when the service account key has no project_id");

@@ -31,6 +31,7 @@ export class FilesApi {
   private requireBeta(ctx: RequestContext): void {
     // The Files API was beta-gated under 2023-06-01; 2026-10-21 has it GA.
     if (ctx.version === "2023-06-01" && !ctx.betas.has(FILES_BETA)) {
+      // Wording unverified (no recorded response found); ours, in the API's style.
       throw invalidRequest(`The Files API is in beta. Add the \`anthropic-beta: ${FILES_BETA}\` header to use it.`);
     }
   }
@@ -83,6 +84,7 @@ export class FilesApi {
     this.requireBeta(ctx);
     this.owned(id, ctx);
     // Only files that code execution or skills created can be downloaded; uploads never can.
+    // Wording unverified (no recorded response found); ours, in the API's style.
     throw invalidRequest(`File ${id} is not downloadable`);
   }
 }

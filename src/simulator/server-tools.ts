@@ -98,6 +98,7 @@ export function validateWebToolShape(tool: Block, i: number): void {
   }
   const allowed = tool.allowed_domains;
   const blocked = tool.blocked_domains;
+  // Wording unverified (no recorded response found); ours, in the API's style.
   if (allowed != null && blocked != null) throw invalidRequest(`${path}: Only one of allowed_domains or blocked_domains may be set.`);
   validateDomains(allowed, `${path}.allowed_domains`);
   validateDomains(blocked, `${path}.blocked_domains`);
@@ -120,6 +121,7 @@ function validateDomains(list: unknown, path: string): void {
   if (list.length === 0) throw invalidRequest(`${path}: Empty list of domains is ambiguous. Provide at least one domain or null.`);
   list.forEach((d, j) => {
     if (typeof d !== "string" || d.trim() === "") throw invalidRequest(`${path}.${j}: Input should be a valid string`);
+    // Wording unverified (no recorded response found); ours, in the API's style.
     if (/^[a-z]+:\/\//i.test(d)) throw invalidRequest(`${path}.${j}: Domains must not include a scheme; provide a plain hostname like "example.com"`);
     if (IPV4.test(d) || d.startsWith("[")) throw invalidRequest(`${path}.${j}: IP addresses are not supported; provide a plain hostname like "example.com"`);
   });
@@ -143,6 +145,7 @@ export function validateWebToolsForModel(tools: unknown, model: ToolModel): void
   tools.forEach((tool: Block, i) => {
     if (!isWebToolType(tool?.type)) return;
     const ok = tool.type.startsWith("web_search_") ? versions.search.includes(tool.type) : versions.fetch.includes(tool.type);
+    // Wording unverified (no recorded response found); ours, in the API's style.
     if (!ok) throw invalidRequest(`tools.${i}: '${tool.type}' is not supported on this model`);
   });
 }

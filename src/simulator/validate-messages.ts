@@ -59,6 +59,7 @@ function validateBlock(block: Block, path: string, role: string, ctx: RequestCon
       if (block.text === "") throw invalidRequest("messages: text content blocks must be non-empty");
       if (block.text.trim() === "") throw invalidRequest("messages: text content blocks must contain non-whitespace text");
       if (ctx.version === "2026-10-21" && role === "user" && Array.isArray(block.citations) && block.citations.length > 0) {
+        // Wording unverified (no recorded response found); ours, in the API's style.
         throw invalidRequest(`${path}.text.citations: citations are not allowed in user messages`);
       }
       return;
@@ -67,6 +68,7 @@ function validateBlock(block: Block, path: string, role: string, ctx: RequestCon
       return;
     case "document":
       if (ctx.version === "2026-10-21" && role === "assistant") {
+        // Wording unverified (no recorded response found); ours, in the API's style.
         throw invalidRequest(`${path}: document blocks are not allowed in assistant messages`);
       }
       validateFileSource(block, `${path}.document`, ["base64", "content", "text", "url"], ctx, files);

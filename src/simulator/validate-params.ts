@@ -68,6 +68,7 @@ function validateTools(body: Block, ctx: RequestContext): void {
   });
   const choice = body.tool_choice;
   if (choice?.type === "tool" && !body.tools.some((t: Block) => t.name === choice.name)) {
+    // Wording unverified (no recorded response found); ours, in the API's style.
     throw invalidRequest(`tool_choice.name: Tool '${choice.name}' not found in provided tools`);
   }
 }
@@ -76,6 +77,7 @@ function validateSamplingShape(body: Block, ctx: RequestContext): void {
   for (const field of ["temperature", "top_p", "top_k"]) {
     if (body[field] === undefined) continue;
     // 2026-10-21 removed the sampling fields, even at their default values.
+    // Wording unverified (no recorded response found); ours, in the API's style.
     if (ctx.version === "2026-10-21") throw invalidRequest(`${field}: Extra inputs are not permitted`);
     if (typeof body[field] !== "number") throw invalidRequest(`${field}: Input should be a valid number`);
   }
@@ -94,6 +96,7 @@ function validateForModel(body: Block, model: SimModel, endpoint: "messages" | "
     throw invalidRequest("adaptive thinking is not supported on this model");
   }
   if (thinkingType === "disabled" && !model.thinking.disabled) {
+    // Wording unverified (no recorded response found); ours, in the API's style.
     throw invalidRequest('"thinking.type.disabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.');
   }
   const effort = body.output_config?.effort;
@@ -103,6 +106,7 @@ function validateForModel(body: Block, model: SimModel, endpoint: "messages" | "
     throw invalidRequest(`output_config.effort '${effort}' is not supported on this model.`);
   }
   if (body.output_config?.format && !model.structuredOutputs) {
+    // Wording unverified (no recorded response found); ours, in the API's style.
     throw invalidRequest("output_config.format: structured outputs are not supported for this model");
   }
 
@@ -115,6 +119,7 @@ function validateForModel(body: Block, model: SimModel, endpoint: "messages" | "
     }
     const forced = body.tool_choice?.type === "any" || body.tool_choice?.type === "tool";
     if (body.max_tokens === 0 && (body.stream === true || thinkingType === "enabled" || body.output_config?.format || forced)) {
+      // Wording unverified (no recorded response found); ours, in the API's style.
       throw invalidRequest("max_tokens: 0 is only allowed without `stream`, `thinking.type.enabled`, `output_config.format` or a forced `tool_choice`");
     }
   }

@@ -24,6 +24,21 @@ describe("TieredThinkingStore", () => {
     expect(await store.get("3")).toEqual([block("3")]);
   });
 
+  it("bounds its local tier by size too: a turn's search results are large", async () => {
+    const store = new TieredThinkingStore(undefined, 2000, 3600, 150_000);
+    const big = (n: string) => [block(n), { type: "web_search_tool_result", tool_use_id: "srvtoolu_" + n, content: [{ type: "web_search_result", encrypted_content: "e".repeat(30_000) }] } as unknown as AnthropicContentBlock];
+    store.put(["a"], big("a"), scope);
+    store.put(["b"], big("b"), scope);
+    expect(await store.get("a")).toBeDefined();
+    store.put(["c"], big("c"), scope);
+    expect(await store.get("a")).toBeUndefined();
+    expect(await store.get("b")).toBeDefined();
+    expect(await store.get("c")).toBeDefined();
+    // Re-putting an id replaces it without counting it twice.
+    for (let i = 0; i < 5; i++) store.put(["c"], big("c"), scope);
+    expect(await store.get("b")).toBeDefined();
+  });
+
   it("finds entries another isolate stored in the shared Cache API", async () => {
     const cache = await caches.open("thinking-test");
     const writer = new TieredThinkingStore(workersCacheBlobs(cache));

@@ -15,35 +15,53 @@ export interface BlobCache {
 }
 
 export class TieredThinkingStore implements ThinkingStore {
-  private readonly local = new Map<string, AnthropicContentBlock[]>();
+  private readonly local = new Map<string, { blocks: AnthropicContentBlock[]; bytes: number }>();
+  private localBytes = 0;
 
+  /**
+   * `maxLocalBytes` bounds the isolate's tier by size as well as by count: a record that
+   * carries a turn's web search results is some 40 KB per search, and a Worker isolate has
+   * 128 MB in all.
+   */
   constructor(
     private readonly shared: BlobCache | undefined,
     private readonly maxLocalEntries = 2000,
     private readonly ttlSeconds = 24 * 3600,
+    private readonly maxLocalBytes = 16 * 1024 * 1024,
   ) {}
 
   put(toolCallIds: string[], blocks: AnthropicContentBlock[], scope: Pick<RequestScope, "waitUntil">): void {
     if (!toolCallIds.length || !blocks.length) return;
+    const value = JSON.stringify(blocks);
+    // UTF-16 units, about the heap the record takes; shared by its ids, split between them.
+    const bytes = Math.ceil((value.length * 2) / toolCallIds.length);
     for (const id of toolCallIds) {
-      this.local.delete(id);
-      this.local.set(id, blocks);
+      this.drop(id);
+      const entry = { blocks, bytes };
+      this.local.set(id, entry);
+      this.localBytes += entry.bytes;
     }
-    while (this.local.size > this.maxLocalEntries) {
+    while (this.local.size > this.maxLocalEntries || (this.localBytes > this.maxLocalBytes && this.local.size > 0)) {
       const oldest = this.local.keys().next().value;
       if (oldest === undefined) break;
-      this.local.delete(oldest);
+      this.drop(oldest);
     }
     if (this.shared) {
-      const value = JSON.stringify(blocks);
       const shared = this.shared;
       scope.waitUntil(Promise.all(toolCallIds.map((id) => shared.put(id, value, this.ttlSeconds))).catch(() => undefined));
     }
   }
 
+  private drop(id: string): void {
+    const entry = this.local.get(id);
+    if (!entry) return;
+    this.localBytes -= entry.bytes;
+    this.local.delete(id);
+  }
+
   async get(toolCallId: string): Promise<AnthropicContentBlock[] | undefined> {
     const hit = this.local.get(toolCallId);
-    if (hit) return hit;
+    if (hit) return hit.blocks;
     if (!this.shared) return undefined;
     try {
       const text = await this.shared.get(toolCallId);

@@ -67,6 +67,9 @@ export function translateMessages(messages: ChatRequest["messages"], opts: Messa
   // Legacy function calls carry no id: each gets one from its position, and the
   // function message that answers it (by name) reuses it.
   const legacyIds = new Map<string, string>();
+  // Stored answers whose search blocks went back already: one answer's tool calls split over
+  // several assistant messages must not repeat its server_tool_use ids.
+  const restoredAnswers = new Set<AnthropicContentBlock[]>();
   /** Each tool_result block pushed, with the message that sent it (for the pairing check). */
   const results = new Map<Block, { index: number; id: string; param: string }>();
   const pushResult = (block: Block, index: number, cc: ReturnType<typeof cacheControlOf>, id: string, param: string) => {
@@ -100,7 +103,7 @@ export function translateMessages(messages: ChatRequest["messages"], opts: Messa
         push("user", translateParts(m.content, `${path}.content`, opts.effects), i, cc);
         return;
       case "assistant":
-        push("assistant", assistantBlocks(m, i, opts, toolNamesUsed, legacyIds), i, cc);
+        push("assistant", assistantBlocks(m, i, opts, toolNamesUsed, legacyIds, restoredAnswers), i, cc);
         return;
       case "tool": {
         const result = toolResult(sanitizeToolId(m.tool_call_id), m.content, `${path}.content`, opts.effects);
@@ -115,9 +118,13 @@ export function translateMessages(messages: ChatRequest["messages"], opts: Messa
     }
   });
 
+  const isThinking = (b: Block | undefined) => b?.type === "thinking" || b?.type === "redacted_thinking";
   for (const t of turns) {
     // Anthropic wants tool results first in a user turn, and thinking first in an assistant turn.
-    const first = t.role === "user" ? (b: Block) => b.type === "tool_result" : (b: Block) => b.type === "thinking" || b.type === "redacted_thinking";
+    // A turn that already opens with thinking is an answer restored as it was, whose later
+    // thinking (between searches) stays where Claude put it.
+    if (t.role === "assistant" && isThinking(t.blocks[0])) continue;
+    const first = t.role === "user" ? (b: Block) => b.type === "tool_result" : isThinking;
     t.blocks = [...t.blocks.filter(first), ...t.blocks.filter((b) => !first(b))];
   }
 
@@ -186,11 +193,12 @@ function assistantBlocks(
   opts: MessagesOptions,
   toolNamesUsed: Set<string>,
   legacyIds: Map<string, string>,
+  restoredAnswers: Set<AnthropicContentBlock[]>,
 ): Block[] {
   const path = `messages[${i}]`;
   const blocks: Block[] = [];
   const calls = m.tool_calls ?? [];
-  if (calls.length > 0 || m.function_call) pushAll(blocks, toolTurnPrefix(m, opts));
+  if (calls.length > 0 || m.function_call) pushAll(blocks, toolTurnPrefix(m, opts, restoredAnswers));
   pushAll(blocks, textOnly(withoutThinkTags(m.content), `${path}.content`, "assistant messages"));
   calls.forEach((call, j) => {
     if (!TOOL_NAME.test(call.function.name)) {
@@ -236,11 +244,14 @@ function withoutThinkTags(content: ChatAssistantMessage["content"]): ChatAssista
  * the ThinkingStore record of its answer: clients keep neither). Blocks from the store keep
  * the answer's order, since thinking may come between searches.
  */
-function toolTurnPrefix(m: ChatAssistantMessage, opts: MessagesOptions): Block[] {
+function toolTurnPrefix(m: ChatAssistantMessage, opts: MessagesOptions, restoredAnswers: Set<AnthropicContentBlock[]>): Block[] {
   const thinking = opts.includeThinking ? signedThinkingFor(m, opts.restoredThinking) : [];
   const record = opts.serverTools ? storedAnswer(m, opts.restoredThinking) : undefined;
-  if (!record?.some(isServerToolBlock)) return thinking;
-  const fromStore = thinking.length === 0 || signedBlocksFromEcho(m).length === 0;
+  if (!record?.some(isServerToolBlock) || restoredAnswers.has(record)) return thinking;
+  restoredAnswers.add(record);
+  // The stored answer's order wins whenever it holds the thinking too: Claude's thinking may
+  // come between searches, and signed blocks must not be rearranged.
+  const fromStore = thinking.length === 0 || signedBlocksFromResponse(record).length > 0 || signedBlocksFromEcho(m).length === 0;
   if (!fromStore) return [...thinking, ...(record.filter(isServerToolBlock) as Block[])];
   const out: Block[] = [];
   for (const b of record) {

@@ -468,3 +468,45 @@ describe("real client requests", () => {
     expect(t.body.max_tokens).toBe(16000);
   });
 });
+
+describe("a tool loop's own web searches", () => {
+  const web = { WEB_SEARCH: true, WEB_FETCH: false, WEB_SEARCH_ALLOWED_DOMAINS: [], WEB_SEARCH_BLOCKED_DOMAINS: [], WEB_SEARCH_MAX_USES: 5 };
+  const use = { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "paris weather" } };
+  const result = { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [{ type: "web_search_result", url: "https://x.example", title: "X", encrypted_content: "enc" }] };
+  const t1 = { type: "thinking", thinking: "search first", signature: "s1" };
+  const t2 = { type: "thinking", thinking: "now the tool", signature: "s2" };
+  const stored = [t1, use, result, t2] as unknown as AnthropicContentBlock[];
+  const body = (assistants: object[]) => ({
+    model: "m",
+    reasoning_effort: "high",
+    tools: [weatherTool],
+    web_search_options: {},
+    messages: [user("q"), ...assistants],
+  });
+  const results = (...ids: string[]) => ids.map((id) => ({ role: "tool", tool_call_id: id, content: "22°C" }));
+
+  it("go back in the answer's order, the store's order winning over an echo of the same thinking", () => {
+    const echoed = { reasoning_details: [{ type: "reasoning.text", text: "search first", signature: "s1" }, { type: "reasoning.text", text: "now the tool", signature: "s2" }] };
+    const t = translate(body([{ role: "assistant", content: "Let me check.", tool_calls: [call("toolu_01"), call("toolu_02", "get_weather", '{"city":"Oslo"}')], ...echoed }, ...results("toolu_01", "toolu_02")]), ctx(opus48, { restoredThinking: new Map([["toolu_01", stored]]), webTools: web, search: false }));
+    expect((t.body.messages[1]!.content as { type: string }[]).map((b) => b.type)).toEqual(["thinking", "server_tool_use", "web_search_tool_result", "thinking", "text", "tool_use", "tool_use"]);
+  });
+
+  it("go back once when the answer's calls come split over two assistant messages", () => {
+    const t = translate(
+      body([
+        { role: "assistant", content: null, tool_calls: [call("toolu_01")] },
+        { role: "assistant", content: null, tool_calls: [call("toolu_02", "get_weather", '{"city":"Oslo"}')] },
+        ...results("toolu_01", "toolu_02"),
+      ]),
+      ctx(sonnet45, { restoredThinking: new Map([["toolu_01", stored], ["toolu_02", stored]]), webTools: web }),
+    );
+    const types = t.body.messages.flatMap((m) => (Array.isArray(m.content) ? (m.content as { type: string }[]) : []).map((b) => b.type));
+    expect(types.filter((x) => x === "server_tool_use")).toHaveLength(1);
+  });
+
+  it("stay out when the request has no web search", () => {
+    const { web_search_options: _, ...plain } = body([{ role: "assistant", content: null, tool_calls: [call("toolu_01")] }, ...results("toolu_01")]);
+    const t = translate(plain, ctx(sonnet45, { restoredThinking: new Map([["toolu_01", stored]]), webTools: web }));
+    expect(JSON.stringify(t.body.messages)).not.toContain("server_tool_use");
+  });
+});

@@ -86,7 +86,9 @@ export async function sendChat(deps: GatewayDeps, scope: RequestScope, plan: Cha
     const stale = sent.fileIds.filter((id) => error.message.includes(id));
     if (stale.length && staleRetries-- > 0) {
       deps.log.warn("uploads.stale_file", { fileIds: stale, note: "the Files API no longer has a file this gateway uploaded and recorded; uploading it again" });
-      await Promise.all(stale.map((id) => deps.uploads.forget(id)));
+      // A tracker that cannot forget keeps the stale id: the resend fails the same way, and the
+      // retry count ends it with the upstream's own error rather than a gateway 500.
+      await Promise.all(stale.map((id) => deps.uploads.forget(id).catch(() => undefined)));
       sent = await sendOnce(deps, scope, plan, plan.body, files);
       continue;
     }

@@ -441,8 +441,11 @@ export class StreamTranslator implements AnthropicEventSink {
     }
     if (detail) this.out += this.#w.reasoningDetail(detail);
     // think_tags: clients only recognise <think> at the very start, so thinking that
-    // follows answer text stays hidden.
-    if (this.#answered) return;
+    // follows answer text stays hidden (and is still billed output).
+    if (this.#answered) {
+      this.#outputChars += text.length;
+      return;
+    }
     if (!this.#thinkOpen) {
       this.#thinkOpen = true;
       this.out += this.#content("<think>");
