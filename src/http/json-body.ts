@@ -3,6 +3,7 @@ import { AttachmentExtractor } from "../attachments/extract";
 import { confineReferences } from "../attachments/confine";
 import { AttachmentTable } from "../attachments/table";
 import { discardRest, worthDraining } from "./discard-body";
+import { concatBytes } from "../bytes";
 
 /**
  * The 413 for a body above MAX_REQUEST_BYTES (`declared`: the content-length said so
@@ -41,7 +42,7 @@ export async function readBodyBytes(req: Request, maxBytes: number, limit?: stri
     if (total > maxBytes) throw tooLarge(total, maxBytes, false, limit);
     chunks.push(chunk.slice());
   });
-  return concat(chunks, total);
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }
 
 /**
@@ -54,17 +55,6 @@ export async function readFormData(req: Request, maxBytes: number): Promise<Form
   if (declared > 0 || !req.body) return parse(req);
   const bytes = await readBodyBytes(req, maxBytes);
   return parse(new Response(bytes, { headers: { "content-type": req.headers.get("content-type") ?? "" } }));
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return bytes;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createParser } from "eventsource-parser";
 import type { ReportedUsage } from "./tenancy";
+import { concatBytes } from "../bytes";
 
 /**
  * What an upstream answer used, read off its bytes as they pass (the Anthropic-format
@@ -125,7 +126,7 @@ const MAX_JSON_BYTES = 16 << 20;
 function jsonResult(chunks: Uint8Array[], end: Metered["end"], promptBytes: number, collected: number): Metered {
   if (end === "complete" && collected < MAX_JSON_BYTES) {
     try {
-      const text = new TextDecoder().decode(concat(chunks));
+      const text = new TextDecoder().decode(concatBytes(chunks));
       const msg = JSON.parse(text) as { model?: string; usage?: ReportedUsage };
       if (msg.usage) return { usage: msg.usage, model: msg.model, estimated: false, end };
     } catch {
@@ -133,14 +134,4 @@ function jsonResult(chunks: Uint8Array[], end: Metered["end"], promptBytes: numb
     }
   }
   return { usage: { input_tokens: estimateTokens(promptBytes), output_tokens: estimateTokens(Math.max(0, collected - 300)) }, model: undefined, estimated: true, end };
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }

@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ADMIN_KEY, CLIENT_KEY, startGateway } from "../helpers/gateway";
+import { trackedBody } from "../helpers/tracked-body";
 
 /**
  * A request refused before its body is needed (a bad or missing client key, an unknown
@@ -15,35 +16,8 @@ import { ADMIN_KEY, CLIENT_KEY, startGateway } from "../helpers/gateway";
 const MODEL = "claude-sonnet-4-5";
 const MB = 1024 * 1024;
 
-/** A JSON body streamed in 64 KB chunks that records whether it was read to its end or cancelled. */
-function trackedBody(fillerBytes: number) {
-  const enc = new TextEncoder();
-  const parts = [enc.encode(`{"model":"${MODEL}","messages":[{"role":"user","content":"`), enc.encode(`"}]}`)];
-  const filler = new Uint8Array(64 * 1024).fill(0x78);
-  const state = { pulled: 0, ended: false, cancelled: false };
-  let left = fillerBytes;
-  let stage = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      let chunk: Uint8Array;
-      if (stage === 0) (chunk = parts[0]!), (stage = 1);
-      else if (left > 0) {
-        chunk = filler.subarray(0, Math.min(filler.byteLength, left));
-        left -= chunk.byteLength;
-      } else if (stage === 1) (chunk = parts[1]!), (stage = 2);
-      else {
-        state.ended = true;
-        return controller.close();
-      }
-      state.pulled += chunk.byteLength;
-      controller.enqueue(chunk.slice());
-    },
-    cancel() {
-      state.cancelled = true;
-    },
-  });
-  return { stream, state };
-}
+/** A chat body with `fillerBytes` of prompt, streamed in 64 KB chunks, that records whether it was read to its end or cancelled. */
+const chatBody = (fillerBytes: number) => trackedBody(`{"model":"${MODEL}","messages":[{"role":"user","content":"`, fillerBytes, `"}]}`);
 
 const post = (body: ReadableStream<Uint8Array>, headers: Record<string, string>): RequestInit =>
   ({ method: "POST", headers: { "content-type": "application/json", ...headers }, body, duplex: "half" }) as RequestInit;
@@ -62,7 +36,7 @@ const CASES: Array<[string, string, Record<string, string>, number, string]> = [
 describe("an early refusal drains the body before it answers", () => {
   it.each(CASES)("%s: the error JSON, after the body was read to its end", async (_name, path, headers, status, code) => {
     const gw = startGateway();
-    const { stream, state } = trackedBody(8 * MB);
+    const { stream, state } = chatBody(8 * MB);
     const res = await gw.fetch(path, post(stream, headers));
     const text = await res.text();
     expect(res.status, text.slice(0, 300)).toBe(status);
@@ -74,7 +48,7 @@ describe("an early refusal drains the body before it answers", () => {
 
   it("a wrong admin key on the operator's endpoints: the same", async () => {
     const gw = startGateway();
-    const { stream, state } = trackedBody(4 * MB);
+    const { stream, state } = chatBody(4 * MB);
     const res = await gw.fetch("/admin/keys", post(stream, { authorization: `Bearer ${ADMIN_KEY}-wrong` }));
     expect([401, 403]).toContain(res.status);
     expect(await res.json()).toMatchObject({ error: { type: expect.any(String) } });
@@ -83,7 +57,7 @@ describe("an early refusal drains the body before it answers", () => {
 
   it("a gateway without client keys (503) drains too", async () => {
     const gw = startGateway({ APIKEY: "", ADMIN_KEY: "" });
-    const { stream, state } = trackedBody(4 * MB);
+    const { stream, state } = chatBody(4 * MB);
     const res = await gw.fetch("/v1/chat/completions", post(stream, {}));
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: { code: "gateway_not_configured" } });
@@ -93,7 +67,7 @@ describe("an early refusal drains the body before it answers", () => {
   it("draining is bounded: a body declared far past what may be drained is cancelled, not read", async () => {
     const gw = startGateway();
     for (const path of ["/v1/chat/completions", "/v1/responses"]) {
-      const { stream, state } = trackedBody(8 * MB);
+      const { stream, state } = chatBody(8 * MB);
       const res = await gw.fetch(path, post(stream, { ...WRONG_KEY, "content-length": String(10 * 1024 ** 3) }));
       expect(res.status).toBe(401);
       expect(state.ended, path).toBe(false);
@@ -102,7 +76,7 @@ describe("an early refusal drains the body before it answers", () => {
 
   it("a request with a body that was read is left alone (no second read)", async () => {
     const gw = startGateway();
-    const { stream, state } = trackedBody(1000);
+    const { stream, state } = chatBody(1000);
     const res = await gw.fetch("/v1/chat/completions", post(stream, { authorization: `Bearer ${CLIENT_KEY}` }));
     expect(res.status).toBe(200);
     expect(state).toMatchObject({ ended: true, cancelled: false });
@@ -113,7 +87,7 @@ describe("an early refusal drains the body before it answers", () => {
 // client key is needed and the early refusal is the unknown route's 404.
 describe("through the Worker entry", () => {
   it("an unknown route's 404 arrives after the body was drained", async () => {
-    const { stream, state } = trackedBody(8 * MB);
+    const { stream, state } = chatBody(8 * MB);
     const res = await SELF.fetch("http://worker.test/v1/no-such-endpoint", post(stream, {}));
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: "unknown_url" } });

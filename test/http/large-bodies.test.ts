@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../helpers/gateway";
 import { fakePdfBase64 } from "../../src/uploads/test-support";
+import { trackedBody } from "../helpers/tracked-body";
 
 /**
  * Bodies up to MAX_REQUEST_BYTES (default 100,000,000: the Workers limit on the Free and
@@ -62,34 +63,6 @@ describe("a 25 MB PDF inline (a ~34 MB JSON body)", () => {
   });
 });
 
-/** A body streamed in 64 KB chunks that records how far it was read and whether it was cancelled. */
-function trackedBody(head: string, fillerBytes: number, tail: string) {
-  const enc = new TextEncoder();
-  const filler = new Uint8Array(64 * 1024).fill(0x78);
-  const state = { pulled: 0, ended: false, cancelled: false };
-  let left = fillerBytes;
-  let stage = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      let chunk: Uint8Array;
-      if (stage === 0) (chunk = enc.encode(head)), (stage = 1);
-      else if (left > 0) {
-        chunk = filler.subarray(0, Math.min(filler.byteLength, left));
-        left -= chunk.byteLength;
-      } else if (stage === 1) (chunk = enc.encode(tail)), (stage = 2);
-      else {
-        state.ended = true;
-        return controller.close();
-      }
-      state.pulled += chunk.byteLength;
-      controller.enqueue(chunk.slice());
-    },
-    cancel() {
-      state.cancelled = true;
-    },
-  });
-  return { stream, state };
-}
 
 const LIMIT = 2_000_000;
 const CASES: [string, string, string, Record<string, string>][] = [

@@ -21,6 +21,7 @@ import { createNodeUpstream } from "../../src/runtime/node-upstream";
 import { ClaudeSimulator, type SimulatorOptions } from "../../src/simulator";
 import type { Upstream, UpstreamInit } from "../../src/platforms/upstream";
 import { sseEvents } from "../helpers/gateway";
+import { concatBytes } from "../../src/bytes";
 
 const CLIENT_KEY = "node-test-client-key-0123456789";
 const KEYS = ["sk-ant-node-test-key-one-1111", "sk-ant-node-test-key-two-2222"];
@@ -55,19 +56,9 @@ function readAll(stream: IncomingMessage): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     stream.on("data", (c: Uint8Array) => void chunks.push(c));
-    stream.once("end", () => resolve(concat(chunks)));
+    stream.once("end", () => resolve(concatBytes(chunks)));
     stream.once("error", reject);
   });
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 const HOP_BY_HOP = new Set(["host", "connection", "keep-alive", "transfer-encoding", "content-length"]);

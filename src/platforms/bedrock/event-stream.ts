@@ -1,6 +1,7 @@
 import type { ChunkReader } from "../upstream";
 import { sseErrorEvent } from "../anthropic-shaped";
-import { concat, latin1, readFrame, splitFrames, truncatedMessage, undecodableMessage, utf8Decoder, utf8Encoder } from "./frames";
+import { latin1, readFrame, splitFrames, truncatedMessage, undecodableMessage, utf8Decoder, utf8Encoder } from "./frames";
+import { concatBytes } from "../../bytes";
 
 /**
  * Bedrock's streaming answer (`application/vnd.amazon.eventstream`) → Anthropic's SSE
@@ -44,7 +45,7 @@ export function bedrockStreamToSse(source: ChunkReader, label: string): ChunkRea
           }
           return { done: true, value: undefined };
         }
-        const buf = pending ? concat(pending, value) : value;
+        const buf = pending ? concatBytes([pending, value]) : value;
         const out: string[] = [];
         try {
           pending = drain(buf, out);

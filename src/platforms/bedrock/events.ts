@@ -1,7 +1,8 @@
 import type { ChunkReader } from "../upstream";
 import type { AnthropicErrorType } from "../anthropic-shaped";
 import { LOST, MALFORMED, type AnthropicEventSink, type AnthropicEventSource, type AnthropicStreamEvent } from "../anthropic/events";
-import { concat, latin1, readFrame, splitFrames, truncatedMessage, undecodableMessage, utf8Decoder } from "./frames";
+import { latin1, readFrame, splitFrames, truncatedMessage, undecodableMessage, utf8Decoder } from "./frames";
+import { concatBytes } from "../../bytes";
 
 /**
  * Bedrock's streaming answer as Anthropic stream events, for the chat renderers: frame →
@@ -54,7 +55,7 @@ export function bedrockEvents(source: ChunkReader, label: string): AnthropicEven
 
       // Frames are decoded first and the events handed over after, so that a fault of the
       // consumer is never reported as an undecodable stream.
-      const buf = pending ? concat(pending, result.value) : result.value;
+      const buf = pending ? concatBytes([pending, result.value]) : result.value;
       const chunks: string[] = [];
       let stop = null as { type: AnthropicErrorType; message: string } | null;
       try {

@@ -53,15 +53,7 @@ export function readerOver(chunks: Uint8Array[]): ChunkReader & { cancelled: boo
   return r;
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export { concatBytes as concat } from "../../bytes";
 
 /** `whole` cut into reads of `size` bytes (the last one shorter). */
 export function splitEvery(whole: Uint8Array, size: number): Uint8Array[] {
